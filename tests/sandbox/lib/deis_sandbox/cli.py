@@ -1,0 +1,244 @@
+"""sandbox up | status | down | fault | membership | build: the rehearsal cluster's command line."""
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import time
+
+from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
+
+from deis_sandbox import images, nodes, services, watcher
+from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
+from deis_sandbox.run import SandboxError, run, wait_until
+
+VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+DEFAULT_VERSIONS = {"coreos": ("835.12.0", "1068.8.0"), "flatcar": ("3227.2.4", "3374.2.5")}
+SANDBOX_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "sandbox")
+MAX_NODES = 20
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        sys.stderr.write("sandbox: error: %s\n" % message)
+        sys.exit(2)
+
+
+def version_arg(text):
+    if not VERSION_RE.match(text):
+        raise argparse.ArgumentTypeError("'%s' is not a CoreOS version like 835.12.0" % text)
+    return text
+
+
+def nodes_arg(text):
+    if not text.isdigit() or not 1 <= int(text) <= MAX_NODES:
+        raise argparse.ArgumentTypeError("--nodes takes a whole number from 1 to %d, not '%s'" % (MAX_NODES, text))
+    return int(text)
+
+
+def seconds_arg(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("'%s' is not a number of seconds" % text)
+    return value
+
+
+def parser():
+    top = OneLineParser(prog="sandbox", description="Rehearsal cluster of python-less CoreOS/Flatcar nodes.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    up = sub.add_parser("up", help="bring the nodes and etcd up and print the inventory path")
+    up.add_argument("--nodes", type=nodes_arg, default=3)
+    up.add_argument("--flavor", choices=("coreos", "flatcar"), default="coreos")
+    up.add_argument("--coreos", type=version_arg, help="OS version the nodes run (coreos: 835.12.0, flatcar: 3227.2.4)")
+    up.add_argument("--coreos-available", type=version_arg,
+                    help="version the update server offers (coreos: 1068.8.0, flatcar: 3374.2.5)")
+    up.add_argument("--update-group", choices=("stable", "beta", "alpha"), default="stable",
+                    help="the update channel that offers --coreos-available (the others offer nothing newer)")
+    up.add_argument("--update-duration", type=seconds_arg, default=6.0, help="seconds an update takes")
+    up.add_argument("--fleet-ttl", type=int, default=30, help="fleet agent TTL in seconds")
+    up.add_argument("--connection", choices=("ssh", "docker"), default="ssh", help="which inventory to print")
+    sub.add_parser("status", help="print the sandbox as JSON")
+    sub.add_parser("down", help="remove everything the sandbox created")
+    sub.add_parser("build", help="build the node image (cached)")
+    membership = sub.add_parser("membership", help="print the fleet membership log as JSON")
+    membership.add_argument("--since", type=float, default=0.0, help="only entries after this UNIX time")
+    fault = sub.add_parser("fault", help="inject a fault")
+    kinds = fault.add_subparsers(dest="fault", required=True, parser_class=OneLineParser)
+    kinds.add_parser("no-rejoin", help="NODE does not rejoin fleet after its next reboot").add_argument("node")
+    slow = kinds.add_parser("slow-reboot", help="NODE's next boot takes SECONDS longer")
+    slow.add_argument("node")
+    slow.add_argument("seconds", type=seconds_arg)
+    kinds.add_parser("update-error", help="NODE's next update fails while downloading").add_argument("node")
+    kinds.add_parser("stop-node", help="shut NODE down (it stays down)").add_argument("node")
+    kinds.add_parser("start-node", help="boot a stopped NODE").add_argument("node")
+    kinds.add_parser("etcd-stop", help="stop etcd")
+    kinds.add_parser("etcd-start", help="start etcd again")
+    kinds.add_parser("clear", help="disarm every node fault").add_argument("node", nargs="?")
+    sub.add_parser("_watch", help=argparse.SUPPRESS)
+    return top
+
+
+def options_of(args):
+    default_now, default_available = DEFAULT_VERSIONS[args.flavor]
+    return {"nodes": args.nodes, "flavor": args.flavor, "coreos": args.coreos or default_now,
+            "coreos_available": args.coreos_available or default_available, "update_group": args.update_group,
+            "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl}
+
+
+def cmd_up(args):
+    options = options_of(args)
+    state = load_state()
+    if state and state["options"] != options:
+        raise SandboxError("the sandbox is up with other options (%s); run 'sandbox down' first"
+                           % json.dumps(state["options"], sort_keys=True))
+    image = images.ensure_images()
+    os.makedirs(state_dir(), exist_ok=True)
+    if state is None:
+        if nodes.remove_all():
+            images.log("removed containers left by an earlier sandbox")
+        shutil.rmtree(state_path("etcd"), ignore_errors=True)
+        state = {"options": options, "image": image, "nodes": nodes.plan_nodes(options["nodes"]),
+                 "created": time.time()}
+        save_state(state)
+    services.start_etcd()
+    services.start_watcher(SANDBOX_SCRIPT)
+    key, _ = nodes.client_key()
+    known_hosts = []
+    for spec in state["nodes"]:
+        status, _ = nodes.container_state(spec["name"])
+        if status is None:
+            known_hosts.append(nodes.create(spec, options, state["image"]))
+        else:
+            if status != "running":
+                run(["docker", "start", spec["name"]])
+            _, host_public = nodes.host_key_pair(spec["name"])
+            known_hosts.append("[127.0.0.1]:%d %s" % (spec["ssh_port"], " ".join(host_public.split()[:2])))
+    with open(state_path("ssh", "known_hosts"), "w") as handle:
+        handle.write("\n".join(known_hosts) + "\n")
+    for spec in state["nodes"]:
+        nodes.wait_ready(spec)
+    wanted = {spec["machine_id"] for spec in state["nodes"]}
+    etcd = Etcd2(ETCD_ENDPOINT)
+    wait_until(lambda: wanted <= watcher.present_machines(etcd), 60, what="every node in fleet")
+    ssh_inventory, docker_inventory = nodes.write_inventories(state["nodes"], key)
+    print(docker_inventory if args.connection == "docker" else ssh_inventory)
+    return 0
+
+
+def fleet_members():
+    try:
+        return watcher.present_machines(Etcd2(ETCD_ENDPOINT, timeout=2))
+    except (EtcdError, EtcdUnreachable):
+        return None
+
+
+def cmd_status(args):
+    state = load_state()
+    if state is None:
+        print(json.dumps({"up": False}, indent=2))
+        return 0
+    members = fleet_members()
+    node_list = []
+    for spec in state["nodes"]:
+        status, restarts = nodes.container_state(spec["name"])
+        release = nodes.read_os_release(spec["name"]) if status == "running" else {}
+        faults = sorted(os.listdir(os.path.join(nodes.control_dir(spec["name"]), "faults")))
+        node_list.append({
+            "name": spec["name"], "container": status, "restarts": restarts,
+            "ssh": "127.0.0.1:%d" % spec["ssh_port"], "public_ip": spec["public_ip"],
+            "machine_id": spec["machine_id"], "fleet_machine": spec["machine_id"][:8] + "...",
+            "in_fleet": None if members is None else spec["machine_id"] in members,
+            "os": {"id": release.get("ID"), "version": release.get("VERSION_ID")},
+            "boots": sum(1 for e in nodes.events(spec["name"]) if e["event"] == "boot"),
+            "faults": faults})
+    print(json.dumps({
+        "up": True, "options": state["options"], "image": state["image"], "nodes": node_list,
+        "etcd": {"endpoint": ETCD_ENDPOINT, "pid": services.etcd_pid(), "healthy": services.etcd_healthy()},
+        "inventory": {"ssh": state_path("inventory.ini"), "docker": state_path("inventory-docker.ini")},
+        "membership_log": state_path("membership.jsonl"),
+    }, indent=2, sort_keys=True))
+    return 0
+
+
+def cmd_down(args):
+    removed = nodes.remove_all()
+    services.stop_watcher()
+    services.stop_etcd()
+    shutil.rmtree(state_dir(), ignore_errors=True)
+    print("removed %d node(s), etcd and the sandbox state" % removed)
+    return 0
+
+
+def cmd_membership(args):
+    state = load_state()
+    entries = [e for e in watcher.read_log() if e["ts"] > args.since]
+    total = len(state["nodes"]) if state else 0
+    print(json.dumps({"entries": entries, "nodes": total, "max_away": watcher.max_away(entries, total)},
+                     indent=2, sort_keys=True))
+    return 0
+
+
+def node_spec(state, name):
+    for spec in state["nodes"]:
+        if spec["name"] == name:
+            return spec
+    raise SandboxError("no node named '%s' (nodes: %s)" % (name, ", ".join(s["name"] for s in state["nodes"])))
+
+
+def write_fault(name, fault, text):
+    path = os.path.join(nodes.control_dir(name), "faults", fault)
+    with open(path, "w") as handle:
+        handle.write(text)
+
+
+def cmd_fault(args):
+    state = load_state()
+    if state is None:
+        raise SandboxError("the sandbox is not up; run 'sandbox up' first")
+    if args.fault == "etcd-stop":
+        services.stop_etcd()
+    elif args.fault == "etcd-start":
+        services.start_etcd()
+    elif args.fault == "clear":
+        for spec in state["nodes"] if args.node is None else [node_spec(state, args.node)]:
+            folder = os.path.join(nodes.control_dir(spec["name"]), "faults")
+            for name in os.listdir(folder):
+                os.unlink(os.path.join(folder, name))
+    else:
+        spec = node_spec(state, args.node)
+        if args.fault == "no-rejoin":
+            write_fault(spec["name"], "no-rejoin", "armed\n")
+        elif args.fault == "slow-reboot":
+            write_fault(spec["name"], "slow-boot", "%g\n" % args.seconds)
+        elif args.fault == "update-error":
+            write_fault(spec["name"], "update-error", "armed\n")
+        elif args.fault == "stop-node":
+            run(["docker", "stop", spec["name"]])
+        elif args.fault == "start-node":
+            run(["docker", "start", spec["name"]])
+    print("fault %s: done" % args.fault)
+    return 0
+
+
+def cmd_build(args):
+    print(images.ensure_images())
+    return 0
+
+
+COMMANDS = {"up": cmd_up, "status": cmd_status, "down": cmd_down, "fault": cmd_fault, "build": cmd_build,
+            "membership": cmd_membership, "_watch": lambda args: watcher.watch_forever()}
+
+
+def main(argv):
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SandboxError as error:
+        sys.stderr.write("sandbox: error: %s\n" % error)
+        return 1
+    except KeyboardInterrupt:
+        return 130

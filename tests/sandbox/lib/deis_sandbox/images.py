@@ -1,0 +1,73 @@
+"""The node image: a debootstrap'ed Debian minbase with systemd and sshd (no python on PATH),
+plus the simulators from node/.  Both layers are tagged by a hash of what they are made of, so a
+second build finds them and builds nothing."""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from deis_sandbox.paths import NODE_CONTEXT
+from deis_sandbox.run import SandboxError, run
+
+BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "iproute2", "procps", "openssh-server", "sudo",
+                 "python3", "curl", "etcd-client", "ca-certificates"]
+SUITE = "bookworm"
+MIRROR = os.environ.get("DEIS_SANDBOX_MIRROR", "http://deb.debian.org/debian")
+
+
+def _digest(*parts):
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+
+def base_tag():
+    return "deis-sandbox/base:" + _digest(SUITE, "minbase", ",".join(BASE_PACKAGES))
+
+
+def node_tag():
+    files = []
+    for folder, dirs, names in os.walk(NODE_CONTEXT):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".pyc"):
+                continue
+            full = os.path.join(folder, name)
+            with open(full, "rb") as handle:
+                content = hashlib.sha256(handle.read()).hexdigest()
+            files.append("%s %o %s" % (os.path.relpath(full, NODE_CONTEXT), os.stat(full).st_mode & 0o777, content))
+    return "deis-sandbox/node:" + _digest(base_tag(), *files)
+
+
+def image_exists(tag):
+    return run(["docker", "image", "inspect", tag], check=False).returncode == 0
+
+
+def build_base(tag):
+    rootfs = tempfile.mkdtemp(prefix="deis-sandbox-rootfs-", dir="/var/tmp")
+    try:
+        log("debootstrap %s minbase (about a minute)" % SUITE)
+        run(["debootstrap", "--variant=minbase", "--include=" + ",".join(BASE_PACKAGES), SUITE, rootfs, MIRROR])
+        tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
+        imported = subprocess.run(["docker", "import", "-c", 'CMD ["/lib/systemd/systemd"]', "-", tag],
+                                  stdin=tar.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        tar.stdout.close()
+        if tar.wait() != 0 or imported.returncode != 0:
+            raise SandboxError("docker import of the base rootfs failed: %s" % imported.stderr.decode()[-400:])
+    finally:
+        shutil.rmtree(rootfs, ignore_errors=True)
+
+
+def ensure_images():
+    """Build what is missing; return the node image tag."""
+    base, node = base_tag(), node_tag()
+    if not image_exists(base):
+        build_base(base)
+    if not image_exists(node):
+        log("building %s" % node)
+        run(["docker", "build", "--network", "host", "--build-arg", "BASE=" + base, "-t", node, NODE_CONTEXT])
+    return node
+
+
+def log(message):
+    sys.stderr.write("sandbox: %s\n" % message)
