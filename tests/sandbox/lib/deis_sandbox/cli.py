@@ -106,16 +106,16 @@ def cmd_up(args):
         save_state(state)
     services.start_etcd()
     services.start_watcher(SANDBOX_SCRIPT)
-    key, _ = nodes.client_key()
+    key = nodes.client_key()[0]
     known_hosts = []
     for spec in state["nodes"]:
-        status, _ = nodes.container_state(spec["name"])
+        status = nodes.container_state(spec["name"])[0]
         if status is None:
             known_hosts.append(nodes.create(spec, options, state["image"]))
         else:
             if status != "running":
                 run(["docker", "start", spec["name"]])
-            _, host_public = nodes.host_key_pair(spec["name"])
+            host_public = nodes.host_key_pair(spec["name"])[1]
             known_hosts.append("[127.0.0.1]:%d %s" % (spec["ssh_port"], " ".join(host_public.split()[:2])))
     with open(state_path("ssh", "known_hosts"), "w") as handle:
         handle.write("\n".join(known_hosts) + "\n")
@@ -149,7 +149,8 @@ def cmd_status(args):
         faults = sorted(os.listdir(os.path.join(nodes.control_dir(spec["name"]), "faults")))
         node_list.append({
             "name": spec["name"], "container": status, "restarts": restarts,
-            "ssh": "127.0.0.1:%d" % spec["ssh_port"], "public_ip": spec["public_ip"],
+            "ssh": {"host": "127.0.0.1", "port": spec["ssh_port"], "user": "core", "key": state_path("ssh", "id_ed25519")},
+            "public_ip": spec["public_ip"],
             "machine_id": spec["machine_id"], "fleet_machine": spec["machine_id"][:8] + "...",
             "in_fleet": None if members is None else spec["machine_id"] in members,
             "os": {"id": release.get("ID"), "version": release.get("VERSION_ID")},

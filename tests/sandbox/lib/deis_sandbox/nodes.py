@@ -5,7 +5,6 @@ import json
 import os
 import secrets
 import socket
-import subprocess
 import tarfile
 import time
 
@@ -113,7 +112,7 @@ def create(spec, options, image):
                            if existing.stdout.strip() != b"1" else "container %s already exists" % name)
     write_control(spec, options)
     host_key, host_public = host_key_pair(name)
-    _, client_public = client_key()
+    client_public = client_key()[1]
     run(["docker", "create", "--name", name, "--hostname", name, "--add-host", name + ":127.0.0.1",
          "--label", LABEL + "=1"] + RUN_OPTIONS
         + ["-v", "%s:/var/lib/deis-sandbox/control" % control_dir(name), image, "/lib/systemd/systemd"])
@@ -190,7 +189,3 @@ def write_inventories(nodes, key):
     with open(state_path("inventory-docker.ini"), "w") as handle:
         handle.write("\n".join(docker) + "\n")
     return state_path("inventory.ini"), state_path("inventory-docker.ini")
-
-
-def docker_exec(name, argv):
-    return subprocess.run(["docker", "exec", name] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -9,8 +9,8 @@ class SandboxError(Exception):
     """A failure the CLI reports as one line."""
 
 
-def run(argv, check=True, input_bytes=None, quiet=False):
-    result = subprocess.run(argv, input=input_bytes, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def run(argv, check=True, input_bytes=None):
+    result = subprocess.run(argv, input=input_bytes, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if check and result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip() or result.stdout.decode(errors="replace").strip()
         raise SandboxError("%s failed (rc %d): %s" % (" ".join(argv[:3]), result.returncode, detail[-400:]))

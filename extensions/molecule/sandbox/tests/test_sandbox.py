@@ -1,0 +1,206 @@
+"""The sandbox behaves like a Deis v1 cluster of CoreOS hosts (facts: shared/reference/deis-v1-facts.md)."""
+import json
+import os
+import subprocess
+import time
+
+from conftest import NAMES, in_fleet, reboot, sandbox, sandbox_status, wait_for
+
+OS_RELEASE_835 = (
+    "NAME=CoreOS\nID=coreos\nVERSION=835.12.0\nVERSION_ID=835.12.0\nBUILD_ID=\n"
+    'PRETTY_NAME="CoreOS 835.12.0"\nANSI_COLOR="1;32"\nHOME_URL="https://coreos.com/"\n'
+    'BUG_REPORT_URL="https://github.com/coreos/bugs/issues"\n')
+OS_RELEASE_1068 = (
+    "NAME=CoreOS\nID=coreos\nVERSION=1068.8.0\nVERSION_ID=1068.8.0\nBUILD_ID=\n"
+    'PRETTY_NAME="CoreOS 1068.8.0 (MoreOS)"\nANSI_COLOR="1;32"\nHOME_URL="https://coreos.com/"\n'
+    'BUG_REPORT_URL="https://github.com/coreos/bugs/issues"\n')
+METADATA = "controlPlane=true,dataPlane=true,routerMesh=true"
+
+
+def start_update_engine(node):
+    assert node.run("sudo systemctl unmask update-engine.service && sudo systemctl start update-engine.service").rc == 0
+
+
+def stop_update_engine(node):
+    assert node.run("sudo systemctl stop update-engine.service && sudo systemctl mask update-engine.service").rc == 0
+
+
+def last_status_block(stdout):
+    return dict(line.split("=", 1) for line in stdout.strip().splitlines()[-5:])
+
+
+def test_systemd_is_pid1_and_running(nodes):
+    for node in nodes.values():
+        assert node.run("cat /proc/1/comm").stdout.strip() == "systemd"
+        assert node.run("systemctl is-system-running").stdout.strip() == "running"
+
+
+def test_no_python_that_ansible_can_find(nodes):
+    for node in nodes.values():
+        found = node.run("command -v python python2 python3 python3.11 /usr/libexec/platform-python")
+        assert found.stdout == ""
+    ping = subprocess.run(["ansible", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "core-01", "-m", "ansible.builtin.ping"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    assert ping.returncode != 0
+    assert "python3: not found" in ping.stdout
+
+
+def test_core_user_with_passwordless_sudo(nodes):
+    for node in nodes.values():
+        assert node.user().name == "core"
+        assert node.run("sudo -n id -u").stdout.strip() == "0"
+
+
+def test_os_release_is_coreos_835(nodes):
+    for node in nodes.values():
+        assert node.file("/etc/os-release").linked_to == "/usr/lib/os-release"
+        assert node.file("/usr/lib/os-release").content_string == OS_RELEASE_835
+        assert "COREOS_RELEASE_VERSION=835.12.0" in node.file("/usr/share/coreos/release").content_string
+
+
+def test_fleet_lists_every_machine_with_real_tab_padding(nodes, status):
+    machines = sorted((n["machine_id"], n["public_ip"]) for n in status["nodes"])
+    for name, node in nodes.items():
+        expected_id = next(n["machine_id"] for n in status["nodes"] if n["name"] == name)
+        assert node.file("/etc/machine-id").content_string.strip() == expected_id
+    short = "MACHINE\t\tIP\t\tMETADATA\n" + "".join("%s...\t%s\t%s\n" % (m[:8], ip, METADATA) for m, ip in machines)
+    full = "MACHINE\t\t\t\t\tIP\t\tMETADATA\n" + "".join("%s\t%s\t%s\n" % (m, ip, METADATA) for m, ip in machines)
+    observer = nodes["core-02"]
+    assert observer.run("fleetctl list-machines").stdout == short
+    assert observer.run("fleetctl list-machines --full").stdout == full
+    assert observer.run("fleetctl list-machines -l --no-legend").stdout == full.split("\n", 1)[1]
+    assert observer.run("fleetctl list-machines --fields=ip --no-legend").stdout == "".join(m[1] + "\n" for m in machines)
+    bad = observer.run("fleetctl list-machines --fields=zone")
+    assert (bad.rc, bad.stderr) == (1, 'Invalid key in output format: "zone"\n')
+
+
+def test_update_engine_masked_and_stopped_as_deis_leaves_it(nodes):
+    for node in nodes.values():
+        assert node.run("systemctl is-enabled update-engine.service").stdout.strip() == "masked"
+        assert node.run("systemctl is-active update-engine.service").stdout.strip() == "inactive"
+        assert "GROUP=stable" in node.file("/etc/coreos/update.conf").content_string
+
+
+def test_etcd_v2_is_shared_and_healthy(nodes):
+    assert nodes["core-01"].run("etcdctl set /sandbox-test/hello world").rc == 0
+    assert nodes["core-03"].run("etcdctl get /sandbox-test/hello").stdout == "world\n"
+    assert "cluster is healthy" in nodes["core-02"].run("etcdctl cluster-health").stdout
+
+
+def test_update_engine_client_gives_up_when_the_daemon_is_masked(nodes):
+    started = time.time()
+    result = nodes["core-02"].run("sudo update_engine_client -update")
+    assert result.rc == 1
+    assert "Giving up -- unable to get dbus proxy for com.coreos.update1" in result.stderr
+    assert result.stdout == ""
+    assert time.time() - started >= 29, "the real client tries 4 times, 10 s apart"
+
+
+def test_coreos_reports_no_update_as_failure(nodes):
+    node = nodes["core-02"]
+    assert node.run("echo GROUP=beta | sudo tee /etc/coreos/update.conf").rc == 0
+    start_update_engine(node)
+    try:
+        result = node.run("sudo update_engine_client -update")
+    finally:
+        stop_update_engine(node)
+        node.run("printf 'GROUP=stable\\nREBOOT_STRATEGY=off\\n' | sudo tee /etc/coreos/update.conf")
+    assert result.rc == 1
+    assert "Update failed." in result.stderr
+    assert last_status_block(result.stdout)["CURRENT_OP"] == "UPDATE_STATUS_IDLE"
+    assert node.file("/usr/lib/os-release").content_string == OS_RELEASE_835
+
+
+def test_locksmith_semaphore(nodes, status):
+    one, two = nodes["core-01"], nodes["core-02"]
+    one_id = next(n["machine_id"] for n in status["nodes"] if n["name"] == "core-01")
+    assert one.run("locksmithctl status").stdout == "Available: 1\nMax: 1\n"
+    locked = one.run("locksmithctl lock")
+    assert (locked.rc, locked.stdout, locked.stderr) == (0, "", "")
+    assert two.run("locksmithctl status").stdout == "Available: 0\nMax: 1\n\nMACHINE ID\n%s\n" % one_id
+    assert two.run("etcdctl get /coreos.com/updateengine/rebootlock/semaphore").stdout == \
+        '{"semaphore":0,"max":1,"holders":["%s"]}\n' % one_id
+    full = two.run("locksmithctl lock")
+    assert (full.rc, full.stderr) == (1, "Error locking: semaphore is at 0\n")
+    again = one.run("locksmithctl lock")
+    assert (again.rc, again.stderr) == (1, "Error locking: holder exists\n")
+    assert one.run("locksmithctl unlock").rc == 0
+    missing = one.run("locksmithctl unlock")
+    assert (missing.rc, missing.stderr) == (1, "Error unlocking: holder does not exist\n")
+    assert two.run("locksmithctl status").stdout == "Available: 1\nMax: 1\n"
+
+
+def test_update_staged_then_booted(nodes, status):
+    node, observer = nodes["core-03"], nodes["core-01"]
+    machine_id = next(n["machine_id"] for n in status["nodes"] if n["name"] == "core-03")
+    start_update_engine(node)
+    try:
+        result = node.run("sudo update_engine_client -update")
+    finally:
+        stop_update_engine(node)
+    assert result.rc == 0, result.stderr
+    assert "Update succeeded -- reboot needed." in result.stderr
+    block = last_status_block(result.stdout)
+    assert block["CURRENT_OP"] == "UPDATE_STATUS_UPDATED_NEED_REBOOT"
+    assert block["NEW_VERSION"] == "0.0.0.0"
+    assert node.file("/usr/lib/os-release").content_string == OS_RELEASE_835, "an update only stages"
+
+    since = time.time()
+    reboot(node)
+    assert node.file("/usr/lib/os-release").content_string == OS_RELEASE_1068
+    assert node.run("systemctl is-enabled update-engine.service").stdout.strip() == "masked"
+    wait_for(lambda: in_fleet(observer, machine_id), 60, "core-03 back in fleet")
+    log = json.loads(sandbox("membership", "--since", str(since)))["entries"]
+    assert [(e["event"], e["machine"]) for e in log] == [("leave", machine_id), ("join", machine_id)]
+    assert min(e["present"] for e in log) == 2, "exactly one node away"
+
+    start_update_engine(node)
+    try:
+        wait_for(lambda: "Updating boot flags..." in node.run("sudo journalctl -u update-engine.service --no-pager").stdout,
+                 30, "Updating boot flags...")
+        assert last_status_block(node.run("sudo update_engine_client -status").stdout)["CURRENT_OP"] == "UPDATE_STATUS_IDLE"
+    finally:
+        stop_update_engine(node)
+
+
+def test_fault_node_does_not_rejoin_after_reboot(nodes, status):
+    node, observer = nodes["core-02"], nodes["core-01"]
+    machine_id = next(n["machine_id"] for n in status["nodes"] if n["name"] == "core-02")
+    sandbox("fault", "no-rejoin", "core-02")
+    reboot(node)
+    time.sleep(5)
+    assert not in_fleet(observer, machine_id)
+    sandbox("fault", "clear", "core-02")
+    assert node.run("sudo systemctl restart fleet.service").rc == 0
+    wait_for(lambda: in_fleet(observer, machine_id), 30, "core-02 back in fleet")
+
+
+def test_fault_slow_reboot(nodes):
+    sandbox("fault", "slow-reboot", "core-01", "8")
+    started = time.time()
+    reboot(nodes["core-01"])
+    assert time.time() - started >= 8
+    assert sandbox_status()["nodes"][0]["faults"] == []
+
+
+def test_fault_etcd_down(nodes, status):
+    observer = nodes["core-03"]
+    sandbox("fault", "etcd-stop")
+    try:
+        result = observer.run("fleetctl list-machines")
+        assert result.rc == 1
+        assert result.stderr.startswith("Error retrieving list of active machines: ")
+        assert observer.run("etcdctl cluster-health").rc != 0
+    finally:
+        sandbox("fault", "etcd-start")
+    wanted = {n["machine_id"] for n in status["nodes"]}
+    wait_for(lambda: all(in_fleet(observer, m) for m in wanted), 60, "every node back in fleet")
+
+
+def test_status_counts_boots_and_versions():
+    final = {n["name"]: n for n in sandbox_status()["nodes"]}
+    assert sorted(final) == list(NAMES)
+    assert final["core-03"]["os"] == {"id": "coreos", "version": "1068.8.0"}
+    assert final["core-01"]["os"]["version"] == "835.12.0"
+    assert final["core-01"]["boots"] == 2 and final["core-02"]["boots"] == 2 and final["core-03"]["boots"] == 2
+    assert all(n["in_fleet"] for n in final.values())
