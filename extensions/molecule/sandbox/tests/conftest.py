@@ -1,31 +1,19 @@
 """Fixtures for the sandbox scenario: every node by name, and the sandbox CLI on the host."""
-import json
 import os
-import subprocess
+import sys
 import time
 
 import pytest
-import testinfra
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-SANDBOX = os.path.join(REPO, "tests", "sandbox", "sandbox")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+from sandbox_helpers import node_hosts, sandbox, sandbox_status  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+
 NAMES = ("core-01", "core-02", "core-03")
-
-
-def sandbox(*args):
-    result = subprocess.run([SANDBOX] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def sandbox_status():
-    return json.loads(sandbox("status"))
 
 
 @pytest.fixture(scope="session")
 def nodes():
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return {name: testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory)) for name in NAMES}
+    return node_hosts(os.environ["MOLECULE_INVENTORY_FILE"], NAMES)
 
 
 @pytest.fixture(scope="session")

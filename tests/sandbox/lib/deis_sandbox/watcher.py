@@ -63,9 +63,11 @@ def read_log():
         return []
 
 
-def max_away(entries, total):
-    """The most machines missing at one time, over the whole log."""
-    worst = 0
-    for entry in entries:
-        worst = max(worst, total - entry["present"])
-    return worst
+def max_away(entries, total, since=0.0):
+    """The most machines missing at one time after `since`, counted from the moment every machine
+    had joined (the first boots of `sandbox up` come one after the other and are not absences)."""
+    complete_at = next((e["ts"] for e in entries if e["present"] >= total), None)
+    if complete_at is None:
+        return total
+    window = [e for e in entries if e["ts"] >= max(since, complete_at)]
+    return max([total - e["present"] for e in window] + [0])

@@ -1,0 +1,35 @@
+"""What the scenarios' testinfra tests share: the sandbox CLI, its status, and the nodes by name."""
+import json
+import os
+import subprocess
+
+import testinfra
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+SANDBOX = os.path.join(REPO, "tests", "sandbox", "sandbox")
+PLAYBOOKS = os.path.join(REPO, "playbooks")
+
+
+def sandbox(*args):
+    result = subprocess.run([SANDBOX] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def sandbox_status():
+    return json.loads(sandbox("status"))
+
+
+def node_hosts(inventory, names):
+    return {name: testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, inventory)) for name in names}
+
+
+def node_by_name(status, name):
+    return next(node for node in status["nodes"] if node["name"] == name)
+
+
+def ansible_playbook(playbook, inventory, *extra, stdin=subprocess.DEVNULL, timeout=1200):
+    """Run a playbook of the collection as an operator would, with no terminal on stdin."""
+    argv = ["ansible-playbook", "-i", inventory, os.path.join(PLAYBOOKS, playbook)] + list(extra)
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=stdin,
+                          timeout=timeout, check=False)

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 deis.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import time
+
+from ansible.errors import AnsibleConnectionFailure
+
+from ansible_collections.deis.platform.plugins.plugin_utils._node_command import NodeAction, NodeActionFailed
+
+# PID 1's start time (field 22 of /proc/1/stat) changes with every boot, also in containers where
+# the kernel's boot_id does not; both together identify a boot.
+BOOT_MARKER = ["cat", "/proc/sys/kernel/random/boot_id", "/proc/1/stat"]
+SETTLED = ("running", "degraded")
+
+
+def boot_marker(stdout):
+    lines = stdout.splitlines()
+    if len(lines) < 2:
+        return None
+    return lines[0].strip() + "/" + lines[1].split(")")[-1].split()[19]
+
+
+class ActionModule(NodeAction):
+    """Reboot a node without Python and wait until it has booted again (ansible.builtin.reboot needs Python)."""
+
+    ARGUMENT_SPEC = {
+        "reboot_timeout": {"type": "int", "default": 600},
+        "settle_timeout": {"type": "int", "default": 300},
+        "reboot_command": {"type": "list", "elements": "str", "default": [
+            "systemd-run", "--on-active=2", "--timer-property=AccuracySec=100ms", "systemctl", "reboot"]},
+    }
+    _supports_check_mode = True
+
+    def execute(self, params, runner, task_vars):
+        if self.check_mode:
+            return {"changed": True, "msg": "check mode: the node was not rebooted"}
+        before = boot_marker(runner.run_ok(BOOT_MARKER, "reading the boot marker").stdout)
+        started = time.time()
+        runner.run_ok(params["reboot_command"], "starting the reboot")
+        marker = self.wait_for_new_boot(runner, before, params["reboot_timeout"])
+        state, settled = runner.poll(["systemctl", "is-system-running"],
+                                     lambda r: r.stdout.strip() in SETTLED, params["settle_timeout"])
+        system_state = state.stdout.strip() if state else "unreachable"
+        if not settled:
+            raise NodeActionFailed("the node booted but systemd did not settle within %d s (it says %s)"
+                                   % (params["settle_timeout"], system_state), changed=True)
+        return {"changed": True, "elapsed": round(time.time() - started, 1), "boot_before": before,
+                "boot_after": marker, "system_state": system_state}
+
+    def wait_for_new_boot(self, runner, before, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            try:
+                result = runner.run(BOOT_MARKER)
+            except AnsibleConnectionFailure:
+                continue
+            marker = boot_marker(result.stdout) if result.rc == 0 else None
+            if marker and marker != before:
+                return marker
+        raise NodeActionFailed("the node did not come back from its reboot within %d s" % timeout, changed=True)

@@ -1,0 +1,80 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 deis.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fleet_machines_info
+short_description: List the machines of a fleet cluster, as one node sees them
+description:
+  - Runs C(fleetctl list-machines --full --no-legend) on the node and returns every machine with
+    its full id, public IP and metadata.
+  - Use it from a node other than the one being updated to tell whether that node has rejoined
+    the cluster (the step the Deis guide does by hand with C(fleetctl list-machines)).
+  - The work is done by an action plugin of the same name that runs commands over the connection
+    and parses their output on the control node, so the node needs no Python (CoreOS and Flatcar
+    ship none); this file holds the documentation.
+author:
+  - deis.platform contributors (@deis-platform)
+attributes:
+  check_mode:
+    support: full
+    description: Only reads.
+  diff_mode:
+    support: none
+    description: Nothing changes.
+  platform:
+    support: full
+    platforms: posix
+    description: CoreOS or Flatcar nodes running fleet (as Deis v1 clusters do).
+options:
+  endpoint:
+    description: fleet or etcd endpoint for C(fleetctl --endpoint); the node's default when omitted.
+    type: str
+  fleetctl:
+    description: The fleetctl command.
+    type: str
+    default: fleetctl
+seealso:
+  - module: deis.platform.etcd_health_info
+"""
+
+EXAMPLES = r"""
+- name: Wait until core-02 is back in fleet, asking core-01
+  deis.platform.fleet_machines_info:
+  delegate_to: core-01
+  register: fleet
+  until: "'69d27b356a94476da859461d3a3bc6fd' in fleet.machine_ids"
+  retries: 60
+  delay: 2
+"""
+
+RETURN = r"""
+machines:
+  description: Every machine in fleet, sorted by id.
+  type: list
+  elements: dict
+  returned: success
+  contains:
+    id:
+      description: Full 32-character machine id.
+      type: str
+    ip:
+      description: Public IP; null when fleet knows none.
+      type: str
+    metadata:
+      description: fleet metadata as a dict.
+      type: dict
+  sample:
+    - id: 69d27b356a94476da859461d3a3bc6fd
+      ip: 10.0.1.11
+      metadata: {controlPlane: "true", dataPlane: "true", routerMesh: "true"}
+machine_ids:
+  description: The ids alone, sorted.
+  type: list
+  elements: str
+  returned: success
+"""

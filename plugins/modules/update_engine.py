@@ -1,0 +1,134 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 deis.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: update_engine
+short_description: Drive update_engine_client on CoreOS and Flatcar nodes without Python
+description:
+  - Runs C(update_engine_client) and decides the outcome from its status output and messages, never
+    from its exit code alone. On CoreOS, C(-update) prints C(Update failed.) and exits 1 when no update
+    is available; that is reported as O(command=update) with RV(outcome=no_update), not as a failure.
+    Flatcar prints C(No update available) and exits 0.
+  - Refuses to run the client while C(update-engine.service) is stopped or masked (as Deis keeps it),
+    because the client would retry for 30 seconds and give up; start it with M(deis.platform.systemd_unit).
+  - O(group) writes C(GROUP=) into C(/etc/coreos/update.conf) (C(/etc/flatcar/update.conf) on Flatcar),
+    keeping the file's other lines.
+  - The work is done by an action plugin of the same name that runs commands over the connection
+    and parses their output on the control node, so the node needs no Python (CoreOS and Flatcar
+    ship none); this file holds the documentation.
+author:
+  - deis.platform contributors (@deis-platform)
+attributes:
+  check_mode:
+    support: partial
+    description: Can run in check mode.
+    details: Reads the status and shows the update.conf change; starts no update check.
+  diff_mode:
+    support: full
+    description: Shows the update.conf change.
+  platform:
+    support: full
+    platforms: posix
+    description: CoreOS Container Linux and Flatcar Container Linux.
+options:
+  command:
+    description:
+      - V(status) reads the engine's status.
+      - V(update) runs C(update_engine_client -update) and waits for it (the guide's step).
+      - V(check) starts a check in the background (C(-check_for_update)).
+      - V(wait_boot_flags) waits, after the reboot into an update, until update-engine logs
+        C(Updating boot flags...) (the guide's sign that the update has finished); succeeds with a
+        warning when the engine is idle and never logged it within O(timeout).
+    type: str
+    default: status
+    choices: [status, update, check, wait_boot_flags]
+  group:
+    description: Update channel to write as C(GROUP=) in update.conf before the command, for example C(stable).
+    type: str
+  flavor:
+    description: C(coreos) or C(flatcar); V(auto) reads C(/etc/os-release).
+    type: str
+    default: auto
+    choices: [auto, coreos, flatcar]
+  timeout:
+    description: Seconds O(command=update) may take, and O(command=wait_boot_flags) may wait.
+    type: int
+    default: 1800
+seealso:
+  - module: deis.platform.systemd_unit
+  - module: deis.platform.node_reboot
+"""
+
+EXAMPLES = r"""
+- name: Update on the stable channel
+  deis.platform.update_engine:
+    command: update
+    group: stable
+  become: true
+  register: update
+
+- name: Reboot only when an update was applied
+  deis.platform.node_reboot:
+  become: true
+  when: update.reboot_needed
+"""
+
+RETURN = r"""
+status:
+  description: The last status block of C(update_engine_client).
+  type: dict
+  returned: when the engine was asked
+  contains:
+    last_checked_time:
+      description: UNIX time of the last check.
+      type: int
+    progress:
+      description: Download progress, 0 to 1.
+      type: float
+    current_op:
+      description: For example C(UPDATE_STATUS_IDLE) or C(UPDATE_STATUS_UPDATED_NEED_REBOOT).
+      type: str
+    new_version:
+      description: Version offered; C(0.0.0.0) or C(0.0.0) when unknown (CoreOS often leaves it so).
+      type: str
+    new_size:
+      description: Size of the update payload in bytes.
+      type: int
+outcome:
+  description: With O(command=update), V(updated_need_reboot) or V(no_update) (failures fail the task).
+  type: str
+  returned: O(command=update)
+reason:
+  description: Why the outcome was decided.
+  type: str
+  returned: O(command=update)
+reboot_needed:
+  description: Whether an applied update waits for a reboot.
+  type: bool
+  returned: O(command) is V(status) or V(update)
+boot_flags_updated:
+  description: Whether C(Updating boot flags...) was seen.
+  type: bool
+  returned: O(command=wait_boot_flags)
+update_conf:
+  description: Path of the update.conf that O(group) was written to.
+  type: str
+  returned: O(group) was given
+flavor:
+  description: C(coreos) or C(flatcar).
+  type: str
+  returned: always
+elapsed:
+  description: Seconds the update took.
+  type: float
+  returned: O(command=update)
+client_rc:
+  description: Exit code of C(update_engine_client -update) (1 on CoreOS when no update is available).
+  type: int
+  returned: O(command=update)
+"""
