@@ -27,5 +27,6 @@ class ActionModule(NodeAction):
             machines = parse_list_machines(result.stdout, legend=False)
         except ValueError as error:
             raise NodeActionFailed("unexpected fleetctl output: %s" % error, stdout=result.stdout)
+        machines = sorted(machines, key=lambda m: m["machine"])
         return {"machines": [{"id": m["machine"], "ip": m["ip"], "metadata": m["metadata"]} for m in machines],
                 "machine_ids": sorted(m["machine"] for m in machines)}

@@ -46,7 +46,9 @@ class ActionModule(NodeAction):
         outcome = runner.run(base + [verb, machine_id])
         if outcome.rc != 0:
             kind = classify_error(outcome.stderr)
-            hint = {"semaphore_full": "the reboot lock is held by %s: another node is rebooting" % ", ".join(before["holders"])}
+            full = ("the reboot lock is held by %s: another node is rebooting" % ", ".join(before["holders"])
+                    if before["holders"] else "the reboot semaphore has no free slot (max %d)" % before["max"])
+            hint = {"semaphore_full": full}
             raise NodeActionFailed("locksmithctl %s failed: %s" % (verb, hint.get(kind, outcome.stderr.strip())),
                                    error=kind, rc=outcome.rc, stderr=outcome.stderr, semaphore=before)
         after = self.status(runner, base)

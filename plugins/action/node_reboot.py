@@ -18,10 +18,12 @@ SETTLED = ("running", "degraded")
 
 
 def boot_marker(stdout):
+    """boot_id/PID-1-start-time, or None when the output is not the two expected lines."""
     lines = stdout.splitlines()
-    if len(lines) < 2:
+    fields = lines[1].split(")")[-1].split() if len(lines) >= 2 else []
+    if len(fields) < 20:
         return None
-    return lines[0].strip() + "/" + lines[1].split(")")[-1].split()[19]
+    return lines[0].strip() + "/" + fields[19]
 
 
 class ActionModule(NodeAction):
@@ -38,7 +40,10 @@ class ActionModule(NodeAction):
     def execute(self, params, runner, task_vars):
         if self.check_mode:
             return {"changed": True, "msg": "check mode: the node was not rebooted"}
-        before = boot_marker(runner.run_ok(BOOT_MARKER, "reading the boot marker").stdout)
+        marker_output = runner.run_ok(BOOT_MARKER, "reading the boot marker").stdout
+        before = boot_marker(marker_output)
+        if before is None:
+            raise NodeActionFailed("cannot tell boots apart: unexpected boot id / /proc/1/stat output %r" % marker_output)
         started = time.time()
         runner.run_ok(params["reboot_command"], "starting the reboot")
         marker = self.wait_for_new_boot(runner, before, params["reboot_timeout"])

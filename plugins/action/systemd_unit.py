@@ -36,8 +36,12 @@ class ActionModule(NodeAction):
             result["diff"] = {"before": _diff_view(before), "after": _diff_view(before, verbs)}
         if not verbs or self.check_mode:
             return result
-        for verb in verbs:
-            runner.run_ok(["systemctl", verb, name], "systemctl %s %s" % (verb, name))
+        for done, verb in enumerate(verbs):
+            try:
+                runner.run_ok(["systemctl", verb, name], "systemctl %s %s" % (verb, name))
+            except NodeActionFailed as error:
+                error.details.update(changed=done > 0, actions=verbs[:done + 1])
+                raise
         after = self.show(runner, name)
         result["status"] = after
         if not reached(after, state, masked):

@@ -57,7 +57,9 @@ class ActionModule(NodeAction):
             runner.run_ok(["update_engine_client", "-check_for_update"], "update_engine_client -check_for_update")
             result["status"] = self.status(runner)
             return result
-        return dict(result, **self.update(runner, flavor, before, params["timeout"]))
+        details = self.update(runner, flavor, before, params["timeout"])
+        details["changed"] = details["changed"] or result["changed"]
+        return dict(result, **details)
 
     def set_group(self, runner, flavor, group):
         path = update_conf_path(flavor)

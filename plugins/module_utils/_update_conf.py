@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-GROUP_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+GROUP_RE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def update_conf_path(flavor):
@@ -20,7 +20,7 @@ def update_conf_path(flavor):
 
 def with_group(text, group):
     """The file's text with GROUP set to group; every other line kept as it is."""
-    if not GROUP_RE.match(group):
+    if not GROUP_RE.fullmatch(group):
         raise ValueError("update group %r is not a channel name like stable, beta or alpha" % group)
     lines = text.splitlines()
     out = []
