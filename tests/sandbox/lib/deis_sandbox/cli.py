@@ -9,7 +9,7 @@ import time
 
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
-from deis_sandbox import images, nodes, services, watcher
+from deis_sandbox import controller, deis_platform, images, migration, nodes, router, services, watcher
 from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
 from deis_sandbox.run import SandboxError, run, wait_until
 
@@ -17,6 +17,7 @@ VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 DEFAULT_VERSIONS = {"coreos": ("835.12.0", "1068.8.0"), "flatcar": ("3227.2.4", "3374.2.5")}
 SANDBOX_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "sandbox")
 MAX_NODES = 20
+MAX_APPS = 2000
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -35,6 +36,28 @@ def nodes_arg(text):
     if not text.isdigit() or not 1 <= int(text) <= MAX_NODES:
         raise argparse.ArgumentTypeError("--nodes takes a whole number from 1 to %d, not '%s'" % (MAX_NODES, text))
     return int(text)
+
+
+def apps_arg(text):
+    if not text.isdigit() or int(text) > MAX_APPS:
+        raise argparse.ArgumentTypeError("--apps takes a whole number from 0 to %d, not '%s'" % (MAX_APPS, text))
+    return int(text)
+
+
+def fraction_arg(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("'%s' is not a fraction from 0 to 1" % text)
+    return value
+
+
+def app_id_arg(text):
+    if not controller.APP_ID_RE.match(text):
+        raise argparse.ArgumentTypeError("'%s' is not a Deis app name ([a-z0-9-]+)" % text)
+    return text
 
 
 def seconds_arg(text):
@@ -61,6 +84,10 @@ def parser():
     up.add_argument("--update-duration", type=seconds_arg, default=6.0, help="seconds an update takes")
     up.add_argument("--fleet-ttl", type=int, default=30, help="fleet agent TTL in seconds")
     up.add_argument("--connection", choices=("ssh", "docker"), default="ssh", help="which inventory to print")
+    up.add_argument("--deis", type=deis_platform.version_arg, metavar="VERSION",
+                    help="also install and start the Deis platform of VERSION (%s) with its deisctl" % ", ".join(deis_platform.SUPPORTED))
+    up.add_argument("--apps", type=apps_arg, default=0,
+                    help="also bring up the app-migration rehearsal: old controller with N apps, registry, new controller, router, DNS")
     sub.add_parser("status", help="print the sandbox as JSON")
     sub.add_parser("down", help="remove everything the sandbox created")
     sub.add_parser("build", help="build the node image (cached)")
@@ -78,6 +105,18 @@ def parser():
     kinds.add_parser("etcd-stop", help="stop etcd")
     kinds.add_parser("etcd-start", help="start etcd again")
     kinds.add_parser("clear", help="disarm every node fault").add_argument("node", nargs="?")
+    errors = kinds.add_parser("controller-errors", help="the old or new controller answers FRACTION of requests 500/503 (0: off)")
+    errors.add_argument("side", choices=tuple(migration.SIDES))
+    errors.add_argument("fraction", type=fraction_arg)
+    kinds.add_parser("registry-stop", help="stop the old cluster's registry")
+    kinds.add_parser("registry-start", help="start the old cluster's registry again")
+    kinds.add_parser("app-name-taken", help="another user creates APP on the new controller").add_argument("app", type=app_id_arg)
+    fails = kinds.add_parser("unit-fails", help="Deis COMPONENT (or COMPONENT@N) fails to start on NODE or all nodes")
+    fails.add_argument("node")
+    fails.add_argument("component")
+    fails.add_argument("--version", type=deis_platform.version_arg, help="fail only while the component runs this Deis version")
+    prober = sub.add_parser("prober", help="the router prober: poll every router port each 100 ms, record gaps")
+    prober.add_argument("action", choices=("start", "stop", "report"))
     sub.add_parser("_watch", help=argparse.SUPPRESS)
     return top
 
@@ -86,7 +125,8 @@ def options_of(args):
     default_now, default_available = DEFAULT_VERSIONS[args.flavor]
     return {"nodes": args.nodes, "flavor": args.flavor, "coreos": args.coreos or default_now,
             "coreos_available": args.coreos_available or default_available, "update_group": args.update_group,
-            "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl}
+            "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl, "apps": args.apps,
+            **({"deis": args.deis} if args.deis else {})}
 
 
 def cmd_up(args):
@@ -100,6 +140,9 @@ def cmd_up(args):
     if state is None:
         if nodes.remove_all():
             images.log("removed containers left by an earlier sandbox")
+        if migration.down():
+            images.log("stopped migration services left by an earlier sandbox")
+        shutil.rmtree(state_path("migration"), ignore_errors=True)
         shutil.rmtree(state_path("etcd"), ignore_errors=True)
         state = {"options": options, "image": image, "nodes": nodes.plan_nodes(options["nodes"]),
                  "created": time.time()}
@@ -119,13 +162,19 @@ def cmd_up(args):
             known_hosts.append("[127.0.0.1]:%d %s" % (spec["ssh_port"], " ".join(host_public.split()[:2])))
     with open(state_path("ssh", "known_hosts"), "w") as handle:
         handle.write("\n".join(known_hosts) + "\n")
+    # The migration rehearsal comes up while the nodes boot.
+    migration_vars = migration.up(options["apps"], SANDBOX_SCRIPT) if options["apps"] else None
     for spec in state["nodes"]:
         nodes.wait_ready(spec)
     wanted = {spec["machine_id"] for spec in state["nodes"]}
     etcd = Etcd2(ETCD_ENDPOINT)
     wait_until(lambda: wanted <= watcher.present_machines(etcd), 60, what="every node in fleet")
+    if options.get("deis"):
+        images.log("Deis %s platform up in %ss" % (options["deis"], deis_platform.up(state, options["deis"], images.log)))
     ssh_inventory, docker_inventory = nodes.write_inventories(state["nodes"], key)
     print(docker_inventory if args.connection == "docker" else ssh_inventory)
+    if migration_vars:
+        print(migration_vars)
     return 0
 
 
@@ -161,6 +210,8 @@ def cmd_status(args):
         "etcd": {"endpoint": ETCD_ENDPOINT, "pid": services.etcd_pid(), "healthy": services.etcd_healthy()},
         "inventory": {"ssh": state_path("inventory.ini"), "docker": state_path("inventory-docker.ini")},
         "membership_log": state_path("membership.jsonl"),
+        "migration": migration.status() if state["options"].get("apps") else None,
+        "deis": deis_platform.status(state), "deisctl_files": deis_platform.deisctl_files(),
     }, indent=2, sort_keys=True))
     return 0
 
@@ -169,16 +220,19 @@ def cmd_down(args):
     removed = nodes.remove_all()
     services.stop_watcher()
     services.stop_etcd()
+    stopped = migration.down()
+    deis_platform.prober_stop()
     shutil.rmtree(state_dir(), ignore_errors=True)
-    print("removed %d node(s), etcd and the sandbox state" % removed)
+    print("removed %d node(s), etcd, %d migration service(s) and the sandbox state" % (removed, stopped))
     return 0
 
 
 def cmd_membership(args):
     state = load_state()
-    entries = [e for e in watcher.read_log() if e["ts"] > args.since]
+    log = watcher.read_log()
     total = len(state["nodes"]) if state else 0
-    print(json.dumps({"entries": entries, "nodes": total, "max_away": watcher.max_away(entries, total)},
+    print(json.dumps({"entries": [e for e in log if e["ts"] > args.since], "nodes": total,
+                      "max_away": watcher.max_away(log, total, args.since)},
                      indent=2, sort_keys=True))
     return 0
 
@@ -196,11 +250,29 @@ def write_fault(name, fault, text):
         handle.write(text)
 
 
+MIGRATION_FAULTS = ("controller-errors", "registry-stop", "registry-start", "app-name-taken")
+
+
+def migration_fault(args):
+    if args.fault == "controller-errors":
+        migration.set_error_fraction(args.side, args.fraction)
+    elif args.fault == "registry-stop":
+        migration.stop_registry()
+    elif args.fault == "registry-start":
+        migration.start_registry()
+    elif args.fault == "app-name-taken":
+        migration.take_app_name(args.app)
+
+
 def cmd_fault(args):
     state = load_state()
     if state is None:
         raise SandboxError("the sandbox is not up; run 'sandbox up' first")
-    if args.fault == "etcd-stop":
+    if args.fault in MIGRATION_FAULTS:
+        if not state["options"].get("apps"):
+            raise SandboxError("the sandbox has no migration rehearsal; run 'sandbox down' and 'sandbox up --apps N'")
+        migration_fault(args)
+    elif args.fault == "etcd-stop":
         services.stop_etcd()
     elif args.fault == "etcd-start":
         services.start_etcd()
@@ -209,6 +281,8 @@ def cmd_fault(args):
             folder = os.path.join(nodes.control_dir(spec["name"]), "faults")
             for name in os.listdir(folder):
                 os.unlink(os.path.join(folder, name))
+    elif args.fault == "unit-fails":
+        deis_platform.fault_unit_fails(state, args.node, args.component, args.version)
     else:
         spec = node_spec(state, args.node)
         if args.fault == "no-rejoin":
@@ -231,10 +305,15 @@ def cmd_build(args):
 
 
 COMMANDS = {"up": cmd_up, "status": cmd_status, "down": cmd_down, "fault": cmd_fault, "build": cmd_build,
-            "membership": cmd_membership, "_watch": lambda args: watcher.watch_forever()}
+            "membership": cmd_membership, "_watch": lambda args: watcher.watch_forever(),
+            "prober": lambda args: deis_platform.cmd_prober(args.action, SANDBOX_SCRIPT)}
+# Servers the sandbox starts in the background, with their own options.
+SERVERS = {"_controller": controller.main, "_router": router.main, "_prober": deis_platform.prober_main}
 
 
 def main(argv):
+    if argv and argv[0] in SERVERS:
+        return SERVERS[argv[0]](argv[1:])
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

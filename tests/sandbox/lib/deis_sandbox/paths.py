@@ -12,6 +12,12 @@ SSH_BASE_PORT = int(os.environ.get("DEIS_SANDBOX_SSH_BASE_PORT", "2200"))
 LABEL = "deis-sandbox"
 
 
+def migration_ports():
+    """Loopback ports of the app-migration rehearsal (`up --apps N`), from DEIS_SANDBOX_MIGRATION_PORT on."""
+    base = int(os.environ.get("DEIS_SANDBOX_MIGRATION_PORT", "7100"))
+    return {"old_controller": base, "new_controller": base + 1, "registry": base + 2, "router": base + 3, "dns": base + 4}
+
+
 def state_dir():
     return os.path.abspath(os.environ.get("DEIS_SANDBOX_STATE", os.path.join(HERE, ".state")))
 
