@@ -10,6 +10,7 @@ base class every node-side module of this collection uses."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from collections import namedtuple
@@ -18,6 +19,8 @@ from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
 CommandResult = namedtuple("CommandResult", "argv rc stdout stderr")
+# With a pseudo-terminal (ssh -tt, used for become), lines end in CRLF and ssh adds this line to stderr.
+SSH_NOISE = re.compile(r"^Shared connection to \S+ closed\.\r?\n", re.MULTILINE)
 
 
 class NodeActionFailed(Exception):
@@ -36,6 +39,10 @@ def shell_line(argv, env=None):
     return " ".join(words + [shlex.quote(str(arg)) for arg in argv])
 
 
+def _clean(text):
+    return text.replace("\r\n", "\n")
+
+
 class NodeRunner:
     """Runs argument lists over the task's connection (become applies when the task asks for it)."""
 
@@ -46,7 +53,7 @@ class NodeRunner:
     def run(self, argv, data=None, env=None):
         line = shell_line(argv, dict({"LC_ALL": "C", "LANG": "C"}, **(env or {})))
         raw = self._action._low_level_execute_command(line, sudoable=True, in_data=data)
-        result = CommandResult(list(argv), raw.get("rc"), raw.get("stdout", ""), raw.get("stderr", ""))
+        result = CommandResult(list(argv), raw.get("rc"), _clean(raw.get("stdout", "")), SSH_NOISE.sub("", _clean(raw.get("stderr", ""))))
         self.history.append({"cmd": list(argv), "rc": result.rc})
         return result
 

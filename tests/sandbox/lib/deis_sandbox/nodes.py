@@ -102,6 +102,10 @@ def write_control(spec, options):
              "duration": options["update_duration"]}
     with open(os.path.join(folder, "omaha.json"), "w") as handle:
         json.dump(omaha, handle, sort_keys=True)
+    # The node's tools log here as root and as core (deisctl runs unprivileged, as on real nodes).
+    events = os.path.join(folder, "events.jsonl")
+    open(events, "a").close()
+    os.chmod(events, 0o666)
 
 
 def create(spec, options, image):

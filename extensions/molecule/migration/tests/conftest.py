@@ -1,0 +1,5 @@
+"""Make the shared sandbox helpers importable."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))

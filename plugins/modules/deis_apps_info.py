@@ -1,0 +1,102 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 deis.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: deis_apps_info
+short_description: Everything about the apps of a Deis v1 controller
+description:
+  - The C(deis apps:list) and C(deis apps:info) of the migration guide, for every app (all pages of the list) or the listed ones -
+    owner, url, structure, domains, config values, memory and cpu limits, tags, the latest release version and its image and Procfile.
+  - Log in as an admin to see the apps of every user.
+author:
+  - deis.platform contributors (@deis-platform)
+extends_documentation_fragment:
+  - deis.platform.deis_api
+attributes:
+  check_mode:
+    support: full
+    description: Only reads.
+  diff_mode:
+    support: none
+    description: Nothing to compare.
+options:
+  apps:
+    description: Only these app ids; all apps when omitted.
+    type: list
+    elements: str
+  concurrency:
+    description: How many apps are read at the same time.
+    type: int
+    default: 8
+"""
+
+EXAMPLES = r"""
+- name: Inventory of the old cluster
+  deis.platform.deis_apps_info:
+    controller: http://deis.oldcluster.example.org
+    username: admin
+    password: "{{ vault_old_password }}"
+  register: old_apps
+"""
+
+RETURN = r"""
+apps:
+  description: One entry per app, sorted by id.
+  type: list
+  elements: dict
+  returned: success
+  contains:
+    id: {description: App id., type: str}
+    owner: {description: Owner., type: str}
+    url: {description: Default host name C(<app>.<platform domain>)., type: str}
+    structure: {description: Container count per process type., type: dict}
+    domains: {description: Custom domains., type: list, elements: str}
+    config: {description: "The values, memory, cpu and tags dicts.", type: dict}
+    release: {description: Latest release version (null without releases)., type: int}
+    image: {description: Image of the latest release's build (null without a build)., type: str}
+    procfile: {description: Procfile of that build., type: dict}
+count:
+  description: Number of apps returned.
+  type: int
+  returned: success
+api_version:
+  description: REST API version the controller announced.
+  type: str
+  returned: success
+platform_version:
+  description: Platform version the controller announced.
+  type: str
+  returned: success
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
+    check_app_id, client_from_params, connection_argument_spec, read_apps, run_module)
+
+
+def work(module):
+    wanted = module.params["apps"]
+    if wanted is not None:
+        for app_id in wanted:
+            check_app_id(app_id)
+    client = client_from_params(module.params)
+    infos, errors = read_apps(client, wanted, module.params["concurrency"])
+    if errors:
+        module.fail_json(msg="could not read %d app(s): %s" % (len(errors), "; ".join("%s: %s" % item for item in sorted(errors.items()))),
+                         errors=errors, apps=infos)
+    return dict({"changed": False, "apps": infos, "count": len(infos)}, **client.versions)
+
+
+def main():
+    spec = connection_argument_spec()
+    spec.update(apps={"type": "list", "elements": "str"}, concurrency={"type": "int", "default": 8})
+    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 deis.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: deis_domain
+short_description: Attach or detach custom domains of a Deis v1 app
+description:
+  - Like C(deis domains:add) / C(deis domains:remove); only the domains that are missing (or present, for O(state=absent)) are touched.
+author:
+  - deis.platform contributors (@deis-platform)
+extends_documentation_fragment:
+  - deis.platform.deis_api
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change without changing it.
+  diff_mode:
+    support: full
+    description: Shows the state before and after.
+options:
+  app:
+    description: The app id.
+    type: str
+    required: true
+  domains:
+    description: Host names, for example C(happy-bandit.oldcluster.example.org).
+    type: list
+    elements: str
+    required: true
+    aliases: [domain]
+  state:
+    description: Whether the domains should be attached.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description: With O(state=present), also detach the app's domains that O(domains) does not list.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Keep the old name working on the new cluster
+  deis.platform.deis_domain:
+    controller: http://deis.newcluster.example.org
+    token: "{{ new_token }}"
+    app: happy-bandit
+    domains: [happy-bandit.oldcluster.example.org]
+"""
+
+RETURN = r"""
+domains:
+  description: The app's domains after the task.
+  type: list
+  elements: str
+  returned: success
+added:
+  description: Domains attached by the task.
+  type: list
+  elements: str
+  returned: success
+removed:
+  description: Domains detached by the task.
+  type: list
+  elements: str
+  returned: success
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
+    check_app_id, client_from_params, connection_argument_spec, domain_changes, run_module)
+
+
+def work(module):
+    app_id, wanted = check_app_id(module.params["app"]), module.params["domains"]
+    client = client_from_params(module.params)
+    before = sorted(client.domains(app_id))
+    if module.params["state"] == "present":
+        add, remove = domain_changes(before, wanted, module.params["purge"])
+    else:
+        add, remove = [], sorted(set(domain.lower().rstrip(".") for domain in wanted) & set(before))
+    if not module.check_mode:
+        for domain in add:
+            client.add_domain(app_id, domain)
+        for domain in remove:
+            client.remove_domain(app_id, domain)
+    after = sorted((set(before) | set(add)) - set(remove))
+    return {"changed": bool(add or remove), "domains": after, "added": add, "removed": remove,
+            "diff": {"before": "\n".join(before) + "\n", "after": "\n".join(after) + "\n"}}
+
+
+def main():
+    spec = connection_argument_spec()
+    spec.update(app={"type": "str", "required": True}, domains={"type": "list", "elements": "str", "required": True, "aliases": ["domain"]},
+                state={"type": "str", "choices": ["present", "absent"], "default": "present"}, purge={"type": "bool", "default": False})
+    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+
+
+if __name__ == "__main__":
+    main()
