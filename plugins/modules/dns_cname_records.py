@@ -177,9 +177,8 @@ def main():
                 nsupdate = module.get_bin_path("nsupdate", required=True)
                 rc, out, err = module.run_command([nsupdate, "-t", str(params["timeout"])], data=update_script(params, wanted), check_rc=False)
                 if rc != 0:
-                    detail = (err or out).strip()
-                module.fail_json(msg="nsupdate failed for zone %s at %s:%d: %s" % (params["zone"], params["server"], params["port"], detail),
-                                 rc=rc, updated=[])
+                    module.fail_json(msg="nsupdate failed for zone %s at %s:%d: %s"
+                                     % (params["zone"], params["server"], params["port"], (err or out).strip()), rc=rc, updated=[])
     module.exit_json(**result)
 
 
