@@ -212,6 +212,7 @@ def cmd_status(args):
         "membership_log": state_path("membership.jsonl"),
         "migration": migration.status() if state["options"].get("apps") else None,
         "deis": deis_platform.status(state), "deisctl_files": deis_platform.deisctl_files(),
+        "workstation_deisctl_files": deis_platform.workstation_deisctl_files(),
     }, indent=2, sort_keys=True))
     return 0
 

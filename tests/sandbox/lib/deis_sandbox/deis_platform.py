@@ -4,6 +4,8 @@ unit-fails fault and the router prober.
 The platform runs as fleet units on the nodes (node/rootfs: fleetd's agent, deis-component);
 router@N answers on 127.0.0.1:(8080 + N).  Each deisctl is a self-contained zipapp of node/'s simlib
 with the version baked in, kept under <state>/deisctl/<version>/deisctl and copied to /opt/bin/deisctl.
+The same deisctl for a workstation (the control node, with DEISCTL_TUNNEL) runs with the host's python3:
+<state>/deisctl-workstation/<version>/deisctl.
 """
 import argparse
 import http.client
@@ -27,6 +29,7 @@ MESH_SIZE = 3
 PLATFORM_UNITS = 15
 SIMLIB = os.path.join(NODE_CONTEXT, "rootfs", "usr", "lib", "deis-sandbox", "lib", "simlib")
 INTERPRETER = "/usr/lib/deis-sandbox/bin/python3"
+WORKSTATION_INTERPRETER = "/usr/bin/env python3"
 PROBER_PID = "prober.pid"
 PROBER_REPORT = "prober.json"
 PROBE_INTERVAL = 0.1
@@ -43,7 +46,11 @@ def deisctl_path(version):
     return state_path("deisctl", version, "deisctl")
 
 
-def build_deisctl(version, target=None):
+def workstation_deisctl_path(version):
+    return state_path("deisctl-workstation", version, "deisctl")
+
+
+def build_deisctl(version, target=None, interpreter=INTERPRETER):
     """One self-contained executable: simlib plus a __main__ that runs deisctl as `version`."""
     target = target or deisctl_path(version)
     staging = target + ".d"
@@ -55,7 +62,7 @@ def build_deisctl(version, target=None):
     with open(os.path.join(staging, "__main__.py"), "w") as handle:
         handle.write('"""deisctl %s (Deis sandbox simulator)."""\nimport sys\n\nfrom simlib import deisctl\n\n'
                      'sys.exit(deisctl.main(sys.argv[1:], "%s"))\n' % (version, version.lstrip("v")))
-    zipapp.create_archive(staging, target, interpreter=INTERPRETER)
+    zipapp.create_archive(staging, target, interpreter=interpreter)
     shutil.rmtree(staging)
     os.chmod(target, 0o755)
     return target
@@ -65,6 +72,13 @@ def deisctl_files():
     """{version: path} of every deisctl the sandbox offers for deisctl_source, built when missing."""
     return {version: deisctl_path(version) if os.path.exists(deisctl_path(version)) else build_deisctl(version)
             for version in SUPPORTED}
+
+
+def workstation_deisctl_files():
+    """{version: path} of the deisctl builds that run on the control node (workstation mode)."""
+    paths = {version: workstation_deisctl_path(version) for version in SUPPORTED}
+    return {version: path if os.path.exists(path) else build_deisctl(version, path, WORKSTATION_INTERPRETER)
+            for version, path in paths.items()}
 
 
 def node_deisctl(name, *args):
@@ -84,6 +98,7 @@ def up(state, version, log):
     started = time.time()
     for build in SUPPORTED:
         build_deisctl(build)
+        build_deisctl(build, workstation_deisctl_path(build), WORKSTATION_INTERPRETER)
     for spec in state["nodes"]:
         install_deisctl(spec["name"], version)
     first = state["nodes"][0]["name"]

@@ -2,8 +2,8 @@
 
 Output follows deis-v1-facts.md section 2 byte for byte, version quirks included: --version exits 1
 before v1.8, "Routing mesh..." before v1.10, the channel printer before v1.9, no failed-state check
-before v1.9 (start polls until running), exit 0 when a unit fails. Tunnel mode is reduced: with
---tunnel or DEISCTL_TUNNEL set, deisctl talks to --endpoint as given (the nodes share the host network).
+before v1.9 (start polls until running), exit 0 when a unit fails. With --tunnel or DEISCTL_TUNNEL,
+etcd is reached through a real SSH tunnel to that host (sshtunnel.py), as on a workstation.
 Not simulated: dock, journal, scale, ssh, status, help, file-valued config keys (stored as given).
 """
 import os
@@ -12,6 +12,7 @@ import threading
 import time
 
 from simlib import deisplatform, fleet, node, tabwriter
+from simlib.sshtunnel import Tunnel, TunnelError
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
 SUPPORTED = ("1.7.2", "1.12.3", "1.13.4")
@@ -523,11 +524,22 @@ def main(argv, version):
         sys.stdout.write(NO_MATCH)
         return 1
     endpoint = options.get("--endpoint") or DEFAULT_ENDPOINT
+    tunnel_address = options.get("--tunnel") or os.environ.get("DEISCTL_TUNNEL") or ""
+    tunnel = None
+    if tunnel_address:
+        tunnel = Tunnel(tunnel_address, endpoint,
+                        options.get("--known-hosts-file") or os.path.expanduser("~/.ssh/known_hosts"),
+                        strict=options.get("--strict-host-key-checking", "true").lower() != "false",
+                        timeout=float(options.get("--ssh-timeout") or 10.0))
+        try:
+            endpoint = tunnel.open()
+        except TunnelError as error:
+            sys.stdout.write("Error: %s\n" % error)
+            return 1
     prefix = options.get("--etcd-key-prefix") or fleet.PREFIX
     ctl = Deisctl(version, Etcd2(endpoint, timeout=float(options.get("--request-timeout") or 10.0)), prefix)
     started = time.time()
-    ctl.io.event("deisctl_command", version=version, argv=rest, phase="start",
-                 tunnel=options.get("--tunnel") or os.environ.get("DEISCTL_TUNNEL") or "")
+    ctl.io.event("deisctl_command", version=version, argv=rest, phase="start", tunnel=tunnel_address)
     try:
         code = dispatch(ctl, rest[0], rest[1:])
     except DeisctlError as error:
@@ -540,5 +552,8 @@ def main(argv, version):
         sys.stdout.write("Error: 501: All the given peers are not reachable (Tried to connect to each peer twice "
                          "and failed) [0]\n")
         code = 1
+    finally:
+        if tunnel:
+            tunnel.close()
     ctl.io.event("deisctl_command", version=version, argv=rest, phase="end", rc=code, start=started, end=time.time())
     return code
