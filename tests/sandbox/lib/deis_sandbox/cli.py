@@ -163,7 +163,8 @@ def cmd_up(args):
     with open(state_path("ssh", "known_hosts"), "w") as handle:
         handle.write("\n".join(known_hosts) + "\n")
     # The migration rehearsal comes up while the nodes boot.
-    migration_vars = migration.up(options["apps"], SANDBOX_SCRIPT) if options["apps"] else None
+    old_deisctl_host = state["nodes"][0]["name"] if options.get("deis") else None
+    migration_vars = migration.up(options["apps"], SANDBOX_SCRIPT, old_deisctl_host) if options["apps"] else None
     for spec in state["nodes"]:
         nodes.wait_ready(spec)
     wanted = {spec["machine_id"] for spec in state["nodes"]}

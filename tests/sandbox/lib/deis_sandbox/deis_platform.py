@@ -19,7 +19,7 @@ import zipapp
 
 from simlib import deisctl, deisplatform
 
-from deis_sandbox import nodes
+from deis_sandbox import migration, nodes
 from deis_sandbox.paths import NODE_CONTEXT, load_state, state_path
 from deis_sandbox.run import SandboxError, read_pid, run, start_background, stop_pid
 
@@ -104,7 +104,7 @@ def up(state, version, log):
     first = state["nodes"][0]["name"]
     if platform_running(first):
         return 0.0
-    steps = [("config", "platform", "set", "domain=" + DOMAIN), ("config", "platform", "set", "version=" + version),
+    steps = [("config", "platform", "set", "domain=" + platform_domain(state)), ("config", "platform", "set", "version=" + version),
              ("install", "platform"), ("start", "platform")]
     for step in steps:
         log("deisctl %s" % " ".join(step))
@@ -114,6 +114,11 @@ def up(state, version, log):
     if not platform_running(first):
         raise SandboxError("the platform did not come up: %s" % node_deisctl(first, "list").stdout.decode())
     return round(time.time() - started, 1)
+
+
+def platform_domain(state):
+    """With the migration rehearsal (up --apps) the platform is the old cluster's, on its domain."""
+    return migration.OLD_DOMAIN if state["options"].get("apps") else DOMAIN
 
 
 def platform_running(name):
@@ -130,7 +135,7 @@ def status(state):
     routers = {}
     for number in range(1, MESH_SIZE + 1):
         routers["router@%d" % number] = {"port": deisplatform.router_port(number), "answer": probe(deisplatform.router_port(number))}
-    return {"version": version, "domain": DOMAIN, "routers": routers, "deisctl": "/opt/bin/deisctl"}
+    return {"version": version, "domain": platform_domain(state), "routers": routers, "deisctl": "/opt/bin/deisctl"}
 
 
 def fault_unit_fails(state, node_name, component, version=None):

@@ -231,8 +231,9 @@ def start_dns():
     return dns.start(folder("dns"), port, OLD_DOMAIN, DNS_KEY_NAME)
 
 
-def up(apps, sandbox_script):
-    """Bring the rehearsal up (a second run changes nothing) and write the vars file; returns its path."""
+def up(apps, sandbox_script, old_deisctl_host=None):
+    """Bring the rehearsal up (a second run changes nothing) and write the vars file; returns its path.
+    With `old_deisctl_host` (up --deis), the nodes' platform is the old cluster and the vars file names that node."""
     for side in SIDES:
         os.makedirs(controller_dir(side), exist_ok=True)
     passwords = credentials()
@@ -253,10 +254,10 @@ def up(apps, sandbox_script):
         start_controller(side, sandbox_script)
     start_router(sandbox_script)
     start_dns()
-    return write_vars(passwords)
+    return write_vars(passwords, old_deisctl_host)
 
 
-def write_vars(passwords):
+def write_vars(passwords, old_deisctl_host=None):
     ports = migration_ports()
     values = [
         ("deis_old_controller", "http://127.0.0.1:%d" % ports["old_controller"]),
@@ -270,6 +271,8 @@ def write_vars(passwords):
         ("deis_dns_key_name", DNS_KEY_NAME), ("deis_dns_key_secret", dns.key_secret(folder("dns"))),
         ("deis_dns_key_algorithm", dns.ALGORITHM),
     ]
+    if old_deisctl_host:
+        values.append(("deis_old_deisctl_host", old_deisctl_host))
     lines = ["# Written by tests/sandbox/sandbox up --apps N: the app-migration rehearsal's endpoints and credentials."]
     lines += ["%s: %s" % (name, json.dumps(value)) for name, value in values]
     with open(vars_path(), "w", encoding="utf-8") as handle:

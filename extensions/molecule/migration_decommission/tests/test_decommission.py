@@ -1,0 +1,76 @@
+"""After deis.platform.migrate_apps with deis_migrate_decommission (converge and idempotence): every app
+runs on the new cluster and the old platform is stopped; the guards refuse to stop it when an app did
+not pass its test or when the deisctl host manages another platform.  The tests run in this order."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+from sandbox_helpers import ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
+
+REPORT = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "migration-report", "report.json")
+
+
+def deisctl(*args):
+    return subprocess.run(["docker", "exec", "core-01", "/opt/bin/deisctl"] + list(args),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+
+
+def platform_rows():
+    return [line.split() for line in deisctl("list").stdout.splitlines()[1:]]
+
+
+@pytest.fixture(scope="module")
+def status():
+    return sandbox_status()
+
+
+def migrate(status, *extra):
+    with tempfile.TemporaryDirectory() as report_dir:
+        return ansible_playbook("migrate_apps.yml", status["inventory"]["ssh"], "-e", "@" + status["migration"]["vars_file"],
+                                "-e", "deis_migrate_confirm=true", "-e", "deis_migrate_decommission=true",
+                                "-e", "deis_migrate_report_dir=" + report_dir, *extra)
+
+
+def test_every_app_was_migrated_and_passed_its_test():
+    with open(REPORT, encoding="utf-8") as handle:
+        report = json.load(handle)
+    assert len(report["apps"]) == 8
+    assert all(app["status"] in ("migrated", "already_done") and app["router"]["ok"] for app in report["apps"]), report
+
+
+def test_the_old_platform_is_stopped(status):
+    rows = platform_rows()
+    assert len(rows) == 15, rows
+    assert all(row[3:5] == ["inactive", "dead"] for row in rows), rows
+    assert all(router["answer"] is None for router in status["deis"]["routers"].values()), status["deis"]["routers"]
+
+
+def test_start_the_old_platform_again_for_the_guards():
+    assert deisctl("start", "platform").returncode == 0
+    rows = platform_rows()
+    assert all(row[3:5] == ["active", "running"] for row in rows), rows
+
+
+def test_a_deisctl_of_another_platform_is_refused_before_any_change(status):
+    assert deisctl("config", "platform", "set", "domain=newcluster.sandbox.test").returncode == 0
+    try:
+        run = migrate(status)
+    finally:
+        deisctl("config", "platform", "set", "domain=" + status["deis"]["domain"])
+    assert run.returncode != 0
+    assert "manages the platform of newcluster.sandbox.test, not the old cluster" in run.stdout, run.stdout[-2000:]
+    assert "Migrate the apps]" not in run.stdout
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+
+
+def test_an_app_failing_its_router_test_keeps_the_old_platform_running(status):
+    run = migrate(status, "-e", "deis_router_url=http://127.0.0.1:9")
+    assert run.returncode != 0
+    assert "router test failed" in run.stdout, run.stdout[-2000:]
+    assert "Stop the old platform" not in run.stdout
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
