@@ -23,7 +23,8 @@ from deis_sandbox import dns  # noqa: E402  pylint: disable=wrong-import-positio
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_deis_api.__file__), *[".."] * 5))
 MODULE = os.path.join(COLLECTIONS_ROOT, "ansible_collections", "deis", "platform", "plugins", "modules", "dns_cname_records.py")
-ZONE, NEW = "oldcluster.unit.test", "newcluster.unit.test"
+ZONE = "oldcluster.unit.test"
+NEW = "newcluster.unit.test"
 KEY_NAME = "unit-key"
 
 
@@ -92,7 +93,9 @@ def test_a_record_pointing_elsewhere_is_replaced_with_a_diff(bind, tmp_path):
 
 def test_a_wrong_key_fails_with_nsupdate_s_reason_and_no_secret(bind, tmp_path):
     wrong = "c2VjcmV0LXRoYXQtYmluZC1kb2VzLW5vdC1rbm93MQ=="
-    result = run_module(tmp_path, **applied(bind, records=records("refused"), key_secret=wrong))
+    args = applied(bind, records=records("refused"))
+    args["key_secret"] = wrong
+    result = run_module(tmp_path, **args)
     assert result.get("failed") is True
     assert result["msg"].startswith("nsupdate failed for zone %s at 127.0.0.1:%d: " % (ZONE, bind["port"])), result["msg"]
     assert wrong not in json.dumps(result)
