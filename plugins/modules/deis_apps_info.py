@@ -16,14 +16,8 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
+  - deis.platform.attributes.info_module
   - deis.platform.deis_api
-attributes:
-  check_mode:
-    support: full
-    description: Only reads.
-  diff_mode:
-    support: none
-    description: Nothing to compare.
 options:
   apps:
     description: Only these app ids; all apps when omitted.

@@ -15,14 +15,8 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
+  - deis.platform.attributes
   - deis.platform.deis_api
-attributes:
-  check_mode:
-    support: full
-    description: Reports what would change without changing it.
-  diff_mode:
-    support: full
-    description: Shows the state before and after.
 options:
   app:
     description: The app id.

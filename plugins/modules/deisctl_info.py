@@ -18,14 +18,9 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
+  - deis.platform.attributes.info_module
   - deis.platform.deisctl
 attributes:
-  check_mode:
-    support: full
-    description: Only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes.
   platform:
     support: full
     platforms: posix

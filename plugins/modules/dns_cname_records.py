@@ -18,13 +18,8 @@ author:
   - deis.platform contributors (@deis-platform)
 requirements:
   - C(dig) and C(nsupdate) on the control node for O(apply=true) (Debian/Ubuntu package C(bind9-dnsutils), RHEL C(bind-utils)).
-attributes:
-  check_mode:
-    support: full
-    description: Reports what would change without changing it.
-  diff_mode:
-    support: full
-    description: Shows the state before and after.
+extends_documentation_fragment:
+  - deis.platform.attributes
 options:
   records:
     description: Old name to new name, for example C(happy-bandit.oldcluster.example.org) to C(happy-bandit.newcluster.example.org).

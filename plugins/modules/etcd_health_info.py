@@ -20,16 +20,12 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 attributes:
-  check_mode:
-    support: full
-    description: Only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes.
   platform:
     support: full
     platforms: posix
     description: Nodes with the etcd v2 C(etcdctl) (CoreOS and Flatcar of the Deis era).
+extends_documentation_fragment:
+  - deis.platform.attributes.info_module
 options:
   endpoint:
     description: etcd endpoints for C(etcdctl --endpoints); the node's default when omitted.

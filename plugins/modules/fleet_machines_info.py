@@ -20,16 +20,12 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 attributes:
-  check_mode:
-    support: full
-    description: Only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes.
   platform:
     support: full
     platforms: posix
     description: CoreOS or Flatcar nodes running fleet (as Deis v1 clusters do).
+extends_documentation_fragment:
+  - deis.platform.attributes.info_module
 options:
   endpoint:
     description: fleet or etcd endpoint for C(fleetctl --endpoint); the node's default when omitted.

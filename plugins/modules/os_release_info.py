@@ -16,16 +16,12 @@ description:
 author:
   - deis.platform contributors (@deis-platform)
 attributes:
-  check_mode:
-    support: full
-    description: Only reads.
-  diff_mode:
-    support: none
-    description: Nothing changes.
   platform:
     support: full
     platforms: posix
     description: CoreOS Container Linux and Flatcar Container Linux; any host with C(cat).
+extends_documentation_fragment:
+  - deis.platform.attributes.info_module
 options:
   path:
     description: The os-release file to read.

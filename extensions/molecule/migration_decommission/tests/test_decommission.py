@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 
 import pytest
 
@@ -29,11 +31,29 @@ def status():
     return sandbox_status()
 
 
-def migrate(status, *extra):
-    with tempfile.TemporaryDirectory() as report_dir:
+def migrate(status, *extra, report_dir=None):
+    with tempfile.TemporaryDirectory() as fresh_dir:
         return ansible_playbook("migrate_apps.yml", status["inventory"]["ssh"], "-e", "@" + status["migration"]["vars_file"],
                                 "-e", "deis_migrate_confirm=true", "-e", "deis_migrate_decommission=true",
-                                "-e", "deis_migrate_report_dir=" + report_dir, *extra)
+                                "-e", "deis_migrate_report_dir=" + (report_dir or fresh_dir), *extra)
+
+
+def old_controller_answers(status):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(status["migration"]["old_controller"]["url"] + "/healthz", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def eventually(check, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_every_app_was_migrated_and_passed_its_test():
@@ -50,10 +70,22 @@ def test_the_old_platform_is_stopped(status):
     assert all(router["answer"] is None for router in status["deis"]["routers"].values()), status["deis"]["routers"]
 
 
-def test_start_the_old_platform_again_for_the_guards():
+def test_the_old_controller_no_longer_answers(status):
+    assert not old_controller_answers(status)
+
+
+def test_a_rerun_finds_the_record_and_ends_early(status):
+    run = migrate(status, report_dir=os.path.dirname(REPORT))
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "An earlier run migrated every app and decommissioned the old cluster" in run.stdout
+    assert "changed=0" in run.stdout
+
+
+def test_start_the_old_platform_again_for_the_guards(status):
     assert deisctl("start", "platform").returncode == 0
     rows = platform_rows()
     assert all(row[3:5] == ["active", "running"] for row in rows), rows
+    assert eventually(lambda: old_controller_answers(status))
 
 
 def test_a_deisctl_of_another_platform_is_refused_before_any_change(status):

@@ -16,6 +16,10 @@ Choices where the facts are silent (the controller's own code decided most of th
 * An unknown release version, build or domain answers 404 {"detail": "Not found."}.
 * Injected faults answer before the request is looked at, so nothing changes: 500 with the
   Django page or 503 with the router's nginx page.  /healthz never fails.
+* With --gate-etcd (the old cluster when the sandbox also runs a Deis platform), the API is the
+  platform's: once fleet has reported deis-controller.service active/running, the controller
+  refuses connections (its port closes) while that unit is not running or no longer exists, as
+  the controller URL of a stopped platform does, and answers again when the unit runs.
 * Not simulated: logs, run, perms, keys, certs, hooks, auth cancel/passwd/tokens.
 """
 import argparse
@@ -927,6 +931,34 @@ def make_server(port, state_dir, domain, platform_version="1.13.4", registration
     return ControllerServer(port, state_dir, domain, platform_version, knobs, seed)
 
 
+class PlatformGate:
+    """Whether the platform's controller unit runs, from fleet's state key in etcd (see --gate-etcd)."""
+
+    UNIT = "deis-controller.service"
+
+    def __init__(self, etcd_endpoint):
+        self.url = etcd_endpoint.rstrip("/") + "/v2/keys/_coreos.com/fleet/state/" + self.UNIT
+        self.seen_running = False
+        self.last = True
+
+    def unit_running(self):
+        """True / False from the unit's fleet state, None when fleet has none, the last answer when etcd is down."""
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as answer:
+                state = json.loads(json.loads(answer.read())["node"]["value"])
+        except urllib.error.HTTPError as error:
+            return None if error.code == 404 else self.last
+        except (OSError, ValueError, KeyError):
+            return self.last
+        return state.get("activeState") == "active" and state.get("subState") == "running"
+
+    def is_open(self):
+        running = self.unit_running()
+        self.seen_running = self.seen_running or running is True
+        self.last = running is True or not self.seen_running
+        return self.last
+
+
 def parser():
     top = argparse.ArgumentParser(prog="sandbox _controller", description="A Deis v1 controller REST API on a loopback port.")
     top.add_argument("--port", type=int, required=True)
@@ -937,15 +969,28 @@ def parser():
     top.add_argument("--error-fraction", type=float, default=0.0, help="share of requests answered 500/503")
     top.add_argument("--latency-ms", type=int, default=0, help="delay before every answer")
     top.add_argument("--seed", type=int, default=0, help="seed of the fault dice")
+    top.add_argument("--gate-etcd", metavar="URL", help="serve only while the platform's deis-controller unit runs (fleet state in this etcd)")
     return top
 
 
 def main(argv):
     args = parser().parse_args(argv)
-    server = make_server(args.port, args.state_dir, args.domain, args.platform_version, args.registration_mode,
-                         args.error_fraction, args.latency_ms, args.seed)
-    try:
-        server.serve_forever()
-    finally:
+    gate = PlatformGate(args.gate_etcd) if args.gate_etcd else None
+    while True:
+        server = make_server(args.port, args.state_dir, args.domain, args.platform_version, args.registration_mode,
+                             args.error_fraction, args.latency_ms, args.seed)
+        if gate is None:
+            try:
+                server.serve_forever()
+            finally:
+                server.server_close()
+            return 0
+        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        serving.start()
+        while gate.is_open():
+            time.sleep(0.5)
+        server.shutdown()
         server.server_close()
-    return 0
+        serving.join()
+        while not gate.is_open():
+            time.sleep(0.5)

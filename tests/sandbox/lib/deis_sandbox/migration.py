@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from deis_sandbox import controller, dns, registry
-from deis_sandbox.paths import migration_ports, state_path
+from deis_sandbox.paths import ETCD_ENDPOINT, migration_ports, state_path
 from deis_sandbox.run import SandboxError, read_pid, start_background, stop_pid, wait_until
 
 OLD_DOMAIN = "oldcluster.sandbox.test"
@@ -193,13 +193,14 @@ def answers_http(url):
         return None
 
 
-def start_controller(side, sandbox_script):
+def start_controller(side, sandbox_script, gate_etcd=None):
+    """One controller process; `gate_etcd` ties it to the Deis platform's controller unit (controller.py)."""
     port, spec, state_dir = migration_ports()[side + "_controller"], SIDES[side], controller_dir(side)
     if read_pid(os.path.join(state_dir, "controller.pid")):
         return False
     ensure_port_free(port, side + " controller")
     argv = [sys.executable, sandbox_script, "_controller", "--port", str(port), "--state-dir", state_dir,
-            "--domain", spec["domain"], "--platform-version", spec["version"]]
+            "--domain", spec["domain"], "--platform-version", spec["version"]] + (["--gate-etcd", gate_etcd] if gate_etcd else [])
     start_background(argv, os.path.join(state_dir, "controller.log"), os.path.join(state_dir, "controller.pid"))
     wait_until(lambda: answers_http("http://127.0.0.1:%d/healthz" % port) == 200, 20, what="the %s controller" % side)
     return True
@@ -233,7 +234,8 @@ def start_dns():
 
 def up(apps, sandbox_script, old_deisctl_host=None):
     """Bring the rehearsal up (a second run changes nothing) and write the vars file; returns its path.
-    With `old_deisctl_host` (up --deis), the nodes' platform is the old cluster and the vars file names that node."""
+    With `old_deisctl_host` (up --deis), the nodes' platform is the old cluster: the vars file names that node and
+    the old controller serves only while the platform's controller unit runs."""
     for side in SIDES:
         os.makedirs(controller_dir(side), exist_ok=True)
     passwords = credentials()
@@ -251,7 +253,7 @@ def up(apps, sandbox_script, old_deisctl_host=None):
         registry.seed_tags(endpoint, tags)
         write_json(marker, {"apps": apps, "images": len(tags)})
     for side in SIDES:
-        start_controller(side, sandbox_script)
+        start_controller(side, sandbox_script, ETCD_ENDPOINT if side == "old" and old_deisctl_host else None)
     start_router(sandbox_script)
     start_dns()
     return write_vars(passwords, old_deisctl_host)
