@@ -12,6 +12,8 @@ import pytest
 from apihelpers import SANDBOX, request
 from simhelpers import free_port
 
+from deis_sandbox.controller import PlatformGate
+
 STATE_KEY = "/v2/keys/_coreos.com/fleet/state/deis-controller.service"
 
 
@@ -85,3 +87,14 @@ def test_an_uninstalled_platform_refuses(etcd, gated_controller):
     time.sleep(1.2)
     remove_unit_state(etcd)
     assert eventually(lambda: refuses(gated_controller))
+
+
+def test_an_unreachable_etcd_changes_nothing(etcd):
+    silent = PlatformGate("http://127.0.0.1:%d" % free_port())
+    assert silent.is_open() and not silent.seen_running
+    gate = PlatformGate(etcd)
+    set_unit_state(etcd, "inactive", "dead")
+    gate.seen_running = True
+    assert not gate.is_open()
+    gate.url = silent.url
+    assert not gate.is_open()

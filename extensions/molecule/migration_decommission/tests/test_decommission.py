@@ -1,6 +1,8 @@
 """After deis.platform.migrate_apps with deis_migrate_decommission (converge and idempotence): every app
-runs on the new cluster and the old platform is stopped; the guards refuse to stop it when an app did
-not pass its test or when the deisctl host manages another platform.  The tests run in this order."""
+runs on the new cluster, the old platform is stopped and its controller silent; a re-run ends early.
+With the old platform started again, the guards refuse to stop it: check mode, an app filter, a deisctl
+of another platform, an app failing its router test, an app skipped for a name conflict.  The tests run
+in this order."""
 import json
 import os
 import subprocess
@@ -12,7 +14,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
-from sandbox_helpers import ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_helpers import SANDBOX, ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
 
 REPORT = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "migration-report", "report.json")
 
@@ -88,6 +90,21 @@ def test_start_the_old_platform_again_for_the_guards(status):
     assert eventually(lambda: old_controller_answers(status))
 
 
+def test_check_mode_shows_the_plan_and_changes_nothing(status):
+    run = migrate(status, "--check")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "already done: 8" in run.stdout
+    assert "changed=0" in run.stdout
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+
+
+def test_an_app_filter_is_refused_with_decommission(status):
+    run = migrate(status, "-e", '{"deis_migrate_apps": ["happy-bandit"]}')
+    assert run.returncode != 0
+    assert "deis_migrate_apps limits this run to happy-bandit: the other apps would stop with it" in run.stdout, run.stdout[-2000:]
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+
+
 def test_a_deisctl_of_another_platform_is_refused_before_any_change(status):
     assert deisctl("config", "platform", "set", "domain=newcluster.sandbox.test").returncode == 0
     try:
@@ -104,5 +121,35 @@ def test_an_app_failing_its_router_test_keeps_the_old_platform_running(status):
     run = migrate(status, "-e", "deis_router_url=http://127.0.0.1:9")
     assert run.returncode != 0
     assert "router test failed" in run.stdout, run.stdout[-2000:]
+    assert "Stop the old platform" not in run.stdout
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+
+
+def read_vars(path):
+    with open(path, encoding="utf-8") as handle:
+        return {name: json.loads(value) for name, _sep, value in
+                (line.partition(": ") for line in handle if not line.startswith("#") and ": " in line)}
+
+
+def old_api(settings, method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "token " + token
+    wanted = urllib.request.Request(settings["deis_old_controller"] + path, method=method, headers=headers,
+                                    data=None if body is None else json.dumps(body).encode())
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(wanted, timeout=10) as answer:
+        return json.loads(answer.read() or b"null")
+
+
+def test_a_skipped_app_keeps_the_old_platform_running(status):
+    settings = read_vars(status["migration"]["vars_file"])
+    token = old_api(settings, "POST", "/v1/auth/login/",
+                    {"username": settings["deis_old_username"], "password": settings["deis_old_password"]})["token"]
+    old_api(settings, "POST", "/v1/apps/", {"id": "late-app"}, token)
+    subprocess.run([SANDBOX, "fault", "app-name-taken", "late-app"], check=True)
+    run = migrate(status)
+    assert run.returncode != 0
+    assert "Not decommissioning the old cluster: not migrated ['late-app']" in run.stdout, run.stdout[-2000:]
     assert "Stop the old platform" not in run.stdout
     assert all(row[3:5] == ["active", "running"] for row in platform_rows())

@@ -936,26 +936,30 @@ class PlatformGate:
 
     UNIT = "deis-controller.service"
 
+    UNKNOWN = "unknown"
+
     def __init__(self, etcd_endpoint):
         self.url = etcd_endpoint.rstrip("/") + "/v2/keys/_coreos.com/fleet/state/" + self.UNIT
         self.seen_running = False
         self.last = True
 
     def unit_running(self):
-        """True / False from the unit's fleet state, None when fleet has none, the last answer when etcd is down."""
+        """True / False from the unit's fleet state, None when fleet has none, UNKNOWN when etcd does not answer."""
         try:
             with urllib.request.urlopen(self.url, timeout=2) as answer:
                 state = json.loads(json.loads(answer.read())["node"]["value"])
         except urllib.error.HTTPError as error:
-            return None if error.code == 404 else self.last
+            return None if error.code == 404 else self.UNKNOWN
         except (OSError, ValueError, KeyError):
-            return self.last
+            return self.UNKNOWN
         return state.get("activeState") == "active" and state.get("subState") == "running"
 
     def is_open(self):
+        """Open until the unit has run; then open only while it runs. Unchanged while etcd does not answer."""
         running = self.unit_running()
-        self.seen_running = self.seen_running or running is True
-        self.last = running is True or not self.seen_running
+        if running != self.UNKNOWN:
+            self.seen_running = self.seen_running or running is True
+            self.last = running is True or not self.seen_running
         return self.last
 
 
