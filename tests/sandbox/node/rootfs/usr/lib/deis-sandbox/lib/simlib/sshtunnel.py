@@ -2,7 +2,8 @@
 
 As fleet's client does: user `core` on <host>[:22], keys from the ssh-agent only (SSH_AUTH_SOCK must be
 set), the host key checked against --known-hosts-file unless --strict-host-key-checking=false, and the
-etcd endpoint dialled from the far end (http://127.0.0.1:4001 is the tunnel host's own etcd).
+etcd endpoint dialled from the far end (http://127.0.0.1:4001 is the tunnel host's own etcd). The tunnel
+counts as open once ssh itself holds the local listening socket (so no other listener is mistaken for it).
 The error texts are fleet's as far as the reference facts go; ssh's own reason is passed through.
 """
 import os
@@ -32,6 +33,19 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def listens(pid, port):
+    """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (/proc/net/tcp and its fds)."""
+    wanted = "0100007F:%04X" % port
+    try:
+        with open("/proc/net/tcp") as handle:
+            inodes = {fields[9] for fields in (line.split() for line in handle.readlines()[1:])
+                      if fields[1] == wanted and fields[3] == "0A"}
+        links = {os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)}
+    except OSError:
+        return False
+    return any("socket:[%s]" % inode in links for inode in inodes)
 
 
 class Tunnel:
@@ -64,11 +78,9 @@ class Tunnel:
             if self.process.poll() is not None:
                 reason = self.process.stderr.read().decode(errors="replace").strip().splitlines()
                 raise TunnelError("ssh: %s" % (reason[-1] if reason else "exit %d" % self.process.returncode))
-            try:
-                with socket.create_connection(("127.0.0.1", local), timeout=0.5):
-                    return "http://127.0.0.1:%d" % local
-            except OSError:
-                time.sleep(0.05)
+            if listens(self.process.pid, local):
+                return "http://127.0.0.1:%d" % local
+            time.sleep(0.05)
         self.close()
         raise TunnelError("ssh: timed out opening the tunnel to %s:%d" % (self.host, self.port))
 
