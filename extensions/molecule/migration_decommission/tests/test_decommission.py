@@ -5,6 +5,9 @@ of another platform, an app failing its router test, an app skipped for a name c
 in this order."""
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -14,7 +17,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
-from sandbox_helpers import SANDBOX, ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_helpers import PLAYBOOKS, SANDBOX, ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
 
 REPORT = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "migration-report", "report.json")
 
@@ -123,6 +126,40 @@ def test_an_app_failing_its_router_test_keeps_the_old_platform_running(status):
     assert "router test failed" in run.stdout, run.stdout[-2000:]
     assert "Stop the old platform" not in run.stdout
     assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+
+
+@pytest.fixture
+def workstation(status, tmp_path):
+    """An operator's workstation: deisctl v1.12.3, the nodes' host keys in ~/.ssh, an ssh-agent with core's key."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    shutil.copy(os.path.join(os.path.dirname(status["inventory"]["ssh"]), "ssh", "known_hosts"), home / ".ssh" / "known_hosts")
+    socket_path = str(tmp_path / "agent.sock")
+    agent = subprocess.run(["ssh-agent", "-s", "-a", socket_path], stdout=subprocess.PIPE, text=True, check=True).stdout
+    agent_pid = int(re.search(r"SSH_AGENT_PID=(\d+)", agent).group(1))
+    try:
+        env = dict(os.environ, HOME=str(home), SSH_AUTH_SOCK=socket_path)
+        subprocess.run(["ssh-add", status["nodes"][0]["ssh"]["key"]], env=env, stderr=subprocess.DEVNULL, check=True)
+        yield {"env": env, "deisctl": status["workstation_deisctl_files"]["v1.12.3"]}
+    finally:
+        os.kill(agent_pid, signal.SIGTERM)
+
+
+def test_decommission_from_a_workstation_through_the_tunnel(status, workstation):
+    with tempfile.TemporaryDirectory() as report_dir:
+        argv = ["ansible-playbook", "-i", status["inventory"]["ssh"], os.path.join(PLAYBOOKS, "migrate_apps.yml"),
+                "-e", "@" + status["migration"]["vars_file"], "-e", "deis_migrate_confirm=true",
+                "-e", "deis_migrate_decommission=true", "-e", "deis_migrate_report_dir=" + report_dir,
+                "-e", "deis_old_deisctl_host=localhost", "-e", "deis_old_deisctl_tunnel=127.0.0.1:2201",
+                "-e", "deis_old_deisctl_path=" + workstation["deisctl"]]
+        run = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
+                             env=workstation["env"], timeout=900, check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "[localhost]" in run.stdout and "[localhost -> core-01]" not in run.stdout
+    assert all(row[3:5] == ["inactive", "dead"] for row in platform_rows())
+    assert deisctl("start", "platform").returncode == 0
+    assert all(row[3:5] == ["active", "running"] for row in platform_rows())
+    assert eventually(lambda: old_controller_answers(status))
 
 
 def read_vars(path):
