@@ -7,7 +7,8 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Connection options shared by the deis_* modules (one Deis v1 controller)."""
+    """Connection options shared by the deis_* modules: one Deis v1 controller (DOCUMENTATION), and how every
+    controller call is made (TRANSPORT, also used by deis_migrate with its two controllers)."""
 
     DOCUMENTATION = r"""
 options:
@@ -31,8 +32,12 @@ options:
     description:
       - Name of the deis client's session file C(~/.deis/<profile>.json); defaults to C($DEIS_PROFILE), else C(client).
     type: str
+"""
+
+    TRANSPORT = r"""
+options:
   validate_certs:
-    description: Verify the controller's TLS certificate. Only turn this off for test clusters.
+    description: Verify the controllers' TLS certificates. Only turn this off for test clusters.
     type: bool
     default: true
   timeout:
@@ -50,6 +55,6 @@ options:
     default: 0.5
 notes:
   - Runs on the control node (or wherever the task is delegated to) and talks HTTP(S) to the controller with the Python standard library.
-  - All deis_* modules belong to the action group C(deis.platform.deis), so the connection options can be set once with
-    C(module_defaults) and C(group/deis.platform.deis).
+  - All deis_* modules belong to the action group C(deis.platform.deis), so O(validate_certs), O(timeout), O(retries) and
+    O(retry_delay) can be set once with C(module_defaults) and C(group/deis.platform.deis).
 """

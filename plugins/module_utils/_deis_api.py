@@ -637,12 +637,17 @@ def migrate_apps(old_client, new_client, app_ids, registry, old_domain, username
 
 # -- module plumbing ------------------------------------------------------------------------------
 
+def transport_argument_spec():
+    """The options of the deis.platform.deis_api.transport doc fragment."""
+    return {"validate_certs": {"type": "bool", "default": True}, "timeout": {"type": "float", "default": 30.0},
+            "retries": {"type": "int", "default": 4}, "retry_delay": {"type": "float", "default": 0.5}}
+
+
 def connection_argument_spec():
-    """The options of the deis.platform.deis_api doc fragment."""
+    """The options of the deis.platform.deis_api doc fragment and its transport section."""
     return {
         "controller": {"type": "str"}, "username": {"type": "str"}, "password": {"type": "str", "no_log": True},
-        "token": {"type": "str", "no_log": True}, "profile": {"type": "str"}, "validate_certs": {"type": "bool", "default": True},
-        "timeout": {"type": "float", "default": 30.0}, "retries": {"type": "int", "default": 4}, "retry_delay": {"type": "float", "default": 0.5},
+        "token": {"type": "str", "no_log": True}, "profile": {"type": "str"}, **transport_argument_spec(),
     }
 
 

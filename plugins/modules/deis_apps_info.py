@@ -18,6 +18,7 @@ author:
 extends_documentation_fragment:
   - deis.platform.attributes.info_module
   - deis.platform.deis_api
+  - deis.platform.deis_api.transport
 options:
   apps:
     description: Only these app ids; all apps when omitted.

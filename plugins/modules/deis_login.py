@@ -19,6 +19,7 @@ author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
   - deis.platform.deis_api
+  - deis.platform.deis_api.transport
 attributes:
   check_mode:
     support: full

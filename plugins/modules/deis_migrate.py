@@ -18,6 +18,8 @@ description:
   - The new cluster must reach the old cluster's registry.
 author:
   - deis.platform contributors (@deis-platform)
+extends_documentation_fragment:
+  - deis.platform.deis_api.transport
 attributes:
   check_mode:
     support: full
@@ -69,22 +71,6 @@ options:
     description: How many apps are migrated at the same time.
     type: int
     default: 8
-  validate_certs:
-    description: Verify the controllers' TLS certificates.
-    type: bool
-    default: true
-  timeout:
-    description: Seconds to wait for each answer.
-    type: float
-    default: 30
-  retries:
-    description: Retries of a call after a connection error or a 5xx answer, with exponential backoff.
-    type: int
-    default: 4
-  retry_delay:
-    description: Seconds before the first retry; it doubles with each further one.
-    type: float
-    default: 0.5
 seealso:
   - module: deis.platform.deis_apps_info
   - module: deis.platform.dns_cname_records
@@ -128,7 +114,8 @@ summary:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import check_app_id, client_from_options, migrate_apps, run_module
+from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
+    check_app_id, client_from_options, migrate_apps, run_module, transport_argument_spec)
 
 STATUSES = ("migrated", "already_done", "skipped", "failed")
 
@@ -162,8 +149,7 @@ def main():
         "new_password": {"type": "str", "no_log": True}, "new_token": {"type": "str", "no_log": True},
         "registry": {"type": "str", "required": True}, "old_domain": {"type": "str", "required": True},
         "apps": {"type": "list", "elements": "str"}, "concurrency": {"type": "int", "default": 8},
-        "validate_certs": {"type": "bool", "default": True}, "timeout": {"type": "float", "default": 30.0},
-        "retries": {"type": "int", "default": 4}, "retry_delay": {"type": "float", "default": 0.5},
+        **transport_argument_spec(),
     }
     run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
 

@@ -16,6 +16,7 @@ author:
 extends_documentation_fragment:
   - deis.platform.attributes
   - deis.platform.deis_api
+  - deis.platform.deis_api.transport
 options:
   app:
     description: The app id.

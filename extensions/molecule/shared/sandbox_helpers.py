@@ -1,13 +1,16 @@
-"""What the scenarios' testinfra tests share: the sandbox CLI, its status, and the nodes by name."""
+"""What the scenarios' testinfra tests share: the sandbox CLI, its status, the nodes by name, and the sandbox's wait_until."""
 import json
 import os
 import subprocess
+import sys
 
 import testinfra
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SANDBOX = os.path.join(REPO, "tests", "sandbox", "sandbox")
 PLAYBOOKS = os.path.join(REPO, "playbooks")
+sys.path.insert(0, os.path.join(REPO, "tests", "sandbox", "lib"))
+from deis_sandbox.run import wait_until  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 
 def sandbox(*args):

@@ -13,6 +13,7 @@ from apihelpers import SANDBOX, request
 from simhelpers import free_port
 
 from deis_sandbox.controller import PlatformGate
+from deis_sandbox.run import wait_until
 
 STATE_KEY = "/v2/keys/_coreos.com/fleet/state/deis-controller.service"
 
@@ -36,15 +37,6 @@ def refuses(port):
         return True
 
 
-def eventually(check, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.fixture
 def gated_controller(etcd, tmp_path):
     try:
@@ -56,7 +48,7 @@ def gated_controller(etcd, tmp_path):
                                 "--domain", "oldcluster.sandbox.test", "--platform-version", "1.12.3", "--gate-etcd", etcd],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert eventually(lambda: not refuses(port)), "the controller did not start"
+        wait_until(lambda: not refuses(port), 10, 0.1, what="the controller to listen")
         yield port
     finally:
         process.terminate()
@@ -76,9 +68,9 @@ def test_a_stopped_platform_refuses_and_a_started_one_answers_again(etcd, gated_
     time.sleep(1.2)
     assert healthz(gated_controller) == 200
     set_unit_state(etcd, "inactive", "dead")
-    assert eventually(lambda: refuses(gated_controller)), "still answering with the controller unit stopped"
+    wait_until(lambda: refuses(gated_controller), 10, 0.1, what="the port to close with the controller unit stopped")
     set_unit_state(etcd, "active", "running")
-    assert eventually(lambda: not refuses(gated_controller))
+    wait_until(lambda: not refuses(gated_controller), 10, 0.1, what="the port to open with the unit running again")
     assert healthz(gated_controller) == 200
 
 
@@ -86,7 +78,7 @@ def test_an_uninstalled_platform_refuses(etcd, gated_controller):
     set_unit_state(etcd, "active", "running")
     time.sleep(1.2)
     remove_unit_state(etcd)
-    assert eventually(lambda: refuses(gated_controller))
+    wait_until(lambda: refuses(gated_controller), 10, 0.1, what="the port to close with the unit gone")
 
 
 def test_an_unreachable_etcd_changes_nothing(etcd):

@@ -6,7 +6,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from simhelpers import HERE, ROOTFS, start_simulator
@@ -14,6 +13,7 @@ from simlib import deisctl, deisplatform, fleet, tabwriter
 
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from deis_sandbox import deis_platform  # noqa: E402  pylint: disable=wrong-import-position
+from deis_sandbox.run import wait_until  # noqa: E402  pylint: disable=wrong-import-position
 
 MACHINES = ("3c5b9f7e0a1b4c2d8e9f00112233aa01", "b7e2a9c10a1b4c2d8e9f00112233aa02")
 FAKE_SYSTEMCTL = "%s %s" % (sys.executable, os.path.join(HERE, "fake_systemctl.py"))
@@ -60,9 +60,7 @@ def agents(ctl, etcd, node_root):
         env_file.write_text(env_file.read_text().replace("10.0.1.11", "10.0.1.%d" % (11 + index)))
         roots.append(root)
         processes.append(start_simulator("fleetd", root, FLEET_SYSTEMCTL=FAKE_SYSTEMCTL))
-    deadline = time.time() + 10
-    while len(ctl("1.13.4", "machines").stdout.splitlines()) < 3 and time.time() < deadline:
-        time.sleep(0.2)
+    wait_until(lambda: len(ctl("1.13.4", "machines").stdout.splitlines()) >= 3, 10, 0.2, what="both machines in fleet")
     yield roots, processes
     for process in processes:
         if process.poll() is None:
@@ -187,10 +185,7 @@ def test_failed_start_exits_0_with_the_message_on_stderr(ctl, agents):
     for root in roots:
         (root / "var/lib/deis-sandbox/control/faults/unit-fails-controller").unlink()
     ctl("1.12.3", "start", "controller")
-    deadline = time.time() + 10
-    while "failed" in ctl("1.12.3", "list").stdout and time.time() < deadline:
-        time.sleep(0.2)
-    assert "failed" not in ctl("1.12.3", "list").stdout, "a fresh start retries a failed unit"
+    wait_until(lambda: "failed" not in ctl("1.12.3", "list").stdout, 10, 0.2, what="a fresh start to retry the failed unit")
 
 
 def test_v1_7_prints_routing_mesh_and_the_channel_printer_lines(ctl, agents):
@@ -231,13 +226,11 @@ def test_units_of_a_machine_that_leaves_are_rescheduled(ctl, agents, etcd_client
     assert sorted(placed.values()) == sorted(MACHINES)
     processes[1].send_signal(signal.SIGTERM)
     processes[1].wait(10)
-    deadline = time.time() + 10
-    while time.time() < deadline:
+
+    def all_on_the_first_machine():
         states = fleet.read_states(etcd_client)
-        if len(states) == 2 and all(s["machineState"]["ID"] == MACHINES[0] and s["subState"] == "running" for s in states.values()):
-            break
-        time.sleep(0.2)
-    assert {s["machineState"]["ID"] for s in fleet.read_states(etcd_client).values()} == {MACHINES[0]}
+        return len(states) == 2 and all(s["machineState"]["ID"] == MACHINES[0] and s["subState"] == "running" for s in states.values())
+    wait_until(all_on_the_first_machine, 10, 0.2, what="both routers running on the remaining machine")
 
 
 def test_the_zipapp_runs_on_a_node_interpreter(binaries):

@@ -11,13 +11,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
-from sandbox_helpers import PLAYBOOKS, SANDBOX, ansible_playbook, sandbox_status  # noqa: E402  pylint: disable=wrong-import-position
+from sandbox_helpers import PLAYBOOKS, SANDBOX, ansible_playbook, sandbox_status, wait_until  # noqa: E402  pylint: disable=wrong-import-position
 
 REPORT = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "migration-report", "report.json")
 
@@ -52,15 +51,6 @@ def old_controller_answers(status):
         return False
 
 
-def eventually(check, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_every_app_was_migrated_and_passed_its_test():
     with open(REPORT, encoding="utf-8") as handle:
         report = json.load(handle)
@@ -90,7 +80,7 @@ def test_start_the_old_platform_again_for_the_guards(status):
     assert deisctl("start", "platform").returncode == 0
     rows = platform_rows()
     assert all(row[3:5] == ["active", "running"] for row in rows), rows
-    assert eventually(lambda: old_controller_answers(status))
+    wait_until(lambda: old_controller_answers(status), 15, 0.2, what="the old controller to answer")
 
 
 def test_check_mode_shows_the_plan_and_changes_nothing(status):
@@ -159,7 +149,7 @@ def test_decommission_from_a_workstation_through_the_tunnel(status, workstation)
     assert all(row[3:5] == ["inactive", "dead"] for row in platform_rows())
     assert deisctl("start", "platform").returncode == 0
     assert all(row[3:5] == ["active", "running"] for row in platform_rows())
-    assert eventually(lambda: old_controller_answers(status))
+    wait_until(lambda: old_controller_answers(status), 15, 0.2, what="the old controller to answer")
 
 
 def read_vars(path):

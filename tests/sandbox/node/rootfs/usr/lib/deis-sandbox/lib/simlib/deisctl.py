@@ -202,10 +202,8 @@ class Deisctl:
     def mesh_header(self):
         return "Router mesh...\n" if self.v >= (1, 10) else "Routing mesh...\n"
 
-    def install_platform(self, stateless, mesh_size):
-        self.check_keys()
-        self.io.out(banner("Installing Deis..."))
-        routers = ["router@%d" % n for n in range(1, mesh_size + 1)]
+    def create_core(self, stateless):
+        """Storage (unless stateless), logging and control-plane units, as install platform and upgrade-takeover create them."""
         if not stateless:
             self.io.out("Storage subsystem...\n")
             self.run_all(self.create, ["store-daemon", "store-monitor", "store-metadata", "store-volume", "store-gateway@1"])
@@ -213,6 +211,12 @@ class Deisctl:
         self.run_all(self.create, ["logger", "logspout"])
         self.io.out("Control plane...\n")
         self.run_all(self.create, ["database", "registry@1", "controller", "builder"])
+
+    def install_platform(self, stateless, mesh_size):
+        self.check_keys()
+        self.io.out(banner("Installing Deis..."))
+        routers = ["router@%d" % n for n in range(1, mesh_size + 1)]
+        self.create_core(stateless)
         self.io.out("Data plane...\n")
         self.run_all(self.create, ["publisher"])
         self.io.out(self.mesh_header())
@@ -316,13 +320,7 @@ class Deisctl:
         self.rolling_restart("router")
         self.run_all(self.create, ["publisher"])
         self.run_all(self.start, ["publisher"])
-        if not stateless:
-            self.io.out("Storage subsystem...\n")
-            self.run_all(self.create, ["store-daemon", "store-monitor", "store-metadata", "store-volume", "store-gateway@1"])
-        self.io.out("Logging subsystem...\n")
-        self.run_all(self.create, ["logger", "logspout"])
-        self.io.out("Control plane...\n")
-        self.run_all(self.create, ["database", "registry@1", "controller", "builder"])
+        self.create_core(stateless)
         if not stateless:
             self.start_storage()
         self.io.out("Logging subsystem...\n")
