@@ -7,9 +7,15 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The deisctl options shared by deisctl, deisctl_config and deisctl_info."""
+    """The deisctl options shared by deisctl, deisctl_config and deisctl_info (the action group deis.platform.deisctl)."""
 
     DOCUMENTATION = r"""
+attributes:
+  action_group:
+    description: Use C(group/deis.platform.deisctl) in C(module_defaults) to set O(deisctl), O(endpoint) and O(tunnel) once.
+    support: full
+    membership:
+      - deis.platform.deisctl
 options:
   deisctl:
     description: The deisctl to run, for example the new one of a graceful upgrade.

@@ -1,6 +1,7 @@
 """What the scenarios' testinfra tests share: the sandbox CLI, its status, the nodes by name, and the sandbox's wait_until."""
 import json
 import os
+import random
 import subprocess
 import sys
 
@@ -36,3 +37,11 @@ def ansible_playbook(playbook, inventory, *extra, stdin=subprocess.DEVNULL, time
     argv = ["ansible-playbook", "-i", inventory, os.path.join(PLAYBOOKS, playbook)] + list(extra)
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=stdin,
                           timeout=timeout, check=False)
+
+
+def shuffle_tests(session, config, items):  # pylint: disable=unused-argument
+    """pytest_collection_modifyitems of the fault suites: a random order (seed printed, DEIS_TEST_SEED repeats it),
+    to show that their tests share one sandbox safely."""
+    seed = int(os.environ.get("DEIS_TEST_SEED") or random.SystemRandom().randrange(1000000))
+    random.Random(seed).shuffle(items)
+    print("test order: DEIS_TEST_SEED=%d" % seed)

@@ -1,5 +1,6 @@
 """deis.platform.upgrade_inplace refuses what it must before any change, and rolls a failed upgrade
-back to the OLD version.  One v1.12.3 sandbox; the tests run in this order."""
+back to the OLD version.  One v1.12.3 sandbox for the suite; every test starts from `sandbox fault clear` with the
+platform untouched, so the tests pass in any order."""
 import os
 import subprocess
 import sys
@@ -33,6 +34,12 @@ def assert_untouched():
     assert deisctl("--version").stdout == OLD.lstrip("v") + "\n"
     rows = [line.split() for line in deisctl("list").stdout.splitlines()[1:]]
     assert len(rows) == 15 and all(row[3:5] == ["active", "running"] for row in rows), rows
+
+
+@pytest.fixture(autouse=True)
+def untouched_platform():
+    sandbox("fault", "clear")
+    assert_untouched()
 
 
 def test_deisctl_mismatch_without_source_fails_in_preflight(inventory):

@@ -9,7 +9,7 @@ import time
 
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
-from deis_sandbox import controller, deis_platform, images, migration, nodes, router, services, watcher
+from deis_sandbox import controller, deis_platform, images, migration, nodes, reset, router, services, watcher
 from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
 from deis_sandbox.run import SandboxError, run, wait_until
 
@@ -104,7 +104,9 @@ def parser():
     kinds.add_parser("start-node", help="boot a stopped NODE").add_argument("node")
     kinds.add_parser("etcd-stop", help="stop etcd")
     kinds.add_parser("etcd-start", help="start etcd again")
-    kinds.add_parser("clear", help="disarm every node fault").add_argument("node", nargs="?")
+    kinds.add_parser("clear", help="disarm NODE's faults; without NODE, put the whole sandbox back as 'up' left it "
+                     "(faults off, etcd and every node up, OS versions as brought up, update-engine masked, "
+                     "reboot lock free)").add_argument("node", nargs="?")
     errors = kinds.add_parser("controller-errors", help="the old or new controller answers FRACTION of requests 500/503 (0: off)")
     errors.add_argument("side", choices=tuple(migration.SIDES))
     errors.add_argument("fraction", type=fraction_arg)
@@ -246,6 +248,13 @@ def node_spec(state, name):
     raise SandboxError("no node named '%s' (nodes: %s)" % (name, ", ".join(s["name"] for s in state["nodes"])))
 
 
+def disarm(name):
+    """Remove every fault armed on node NAME."""
+    folder = os.path.join(nodes.control_dir(name), "faults")
+    for fault in os.listdir(folder):
+        os.unlink(os.path.join(folder, fault))
+
+
 def write_fault(name, fault, text):
     path = os.path.join(nodes.control_dir(name), "faults", fault)
     with open(path, "w") as handle:
@@ -278,11 +287,10 @@ def cmd_fault(args):
         services.stop_etcd()
     elif args.fault == "etcd-start":
         services.start_etcd()
+    elif args.fault == "clear" and args.node:
+        disarm(node_spec(state, args.node)["name"])
     elif args.fault == "clear":
-        for spec in state["nodes"] if args.node is None else [node_spec(state, args.node)]:
-            folder = os.path.join(nodes.control_dir(spec["name"]), "faults")
-            for name in os.listdir(folder):
-                os.unlink(os.path.join(folder, name))
+        print("back to how 'up' left it (%d node(s) rebooted)" % reset.reset(state, disarm))
     elif args.fault == "unit-fails":
         deis_platform.fault_unit_fails(state, args.node, args.component, args.version)
     else:

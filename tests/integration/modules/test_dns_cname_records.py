@@ -17,7 +17,7 @@ import pytest
 
 from ansible_collections.deis.platform.plugins.module_utils import _deis_api
 
-SANDBOX_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "..", "sandbox", "lib")
+SANDBOX_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "sandbox", "lib")
 sys.path.insert(0, os.path.abspath(SANDBOX_LIB))
 from deis_sandbox import dns  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOTFS = os.path.join(HERE, "..", "node", "rootfs")
+ROOTFS = os.path.join(HERE, "..", "..", "sandbox", "node", "rootfs")
 FIXTURES = os.path.join(HERE, "..", "..", "unit", "fixtures")
 sys.path.insert(0, os.path.join(ROOTFS, "usr", "lib", "deis-sandbox", "lib"))
 

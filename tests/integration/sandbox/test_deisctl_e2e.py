@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from simhelpers import HERE
 
-SANDBOX = os.path.join(HERE, "..", "sandbox")
+SANDBOX = os.path.join(HERE, "..", "..", "sandbox", "sandbox")
 
 
 def sandbox_busy():

@@ -11,7 +11,7 @@ import pytest
 from simhelpers import HERE, ROOTFS, start_simulator
 from simlib import deisctl, deisplatform, fleet, tabwriter
 
-sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "sandbox", "lib"))
 from deis_sandbox import deis_platform  # noqa: E402  pylint: disable=wrong-import-position
 from deis_sandbox.run import wait_until  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -10,8 +10,8 @@ import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SANDBOX = os.path.join(HERE, "..", "sandbox")
-sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+SANDBOX = os.path.join(HERE, "..", "..", "sandbox", "sandbox")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "sandbox", "lib"))
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 

@@ -30,10 +30,12 @@ def remove_unit_state(etcd):
 
 
 def refuses(port):
+    """Whether the port takes no connection. While the gate closes its listening socket, a connection that reached
+    the backlog is reset rather than refused: both mean the port is closed (or closing)."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
             return False
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):
         return True
 
 

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Make ansible_collections.deis.platform importable from this checkout, and give tests access to the fixtures.
+"""For tests/unit and tests/integration: make ansible_collections.deis.platform importable from this checkout, and give
+tests access to the fixtures of real output bytes (tests/unit/fixtures).
 
 When the checkout already lives at .../ansible_collections/deis/platform (as under ansible-test), that tree is used.
 Otherwise a session temp dir gets ansible_collections/deis/platform as a symlink to the checkout. Only sys.path is
@@ -20,9 +21,9 @@ import tempfile
 
 import pytest
 
-UNIT_TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
-REPO_ROOT = os.path.dirname(os.path.dirname(UNIT_TESTS_DIR))
-FIXTURES_DIR = os.path.join(UNIT_TESTS_DIR, "fixtures")
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(TESTS_DIR)
+FIXTURES_DIR = os.path.join(TESTS_DIR, "unit", "fixtures")
 
 
 def _collections_root():
