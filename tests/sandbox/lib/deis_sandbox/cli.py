@@ -137,7 +137,7 @@ def cmd_up(args):
     if state and state["options"] != options:
         raise SandboxError("the sandbox is up with other options (%s); run 'sandbox down' first"
                            % json.dumps(state["options"], sort_keys=True))
-    image = images.ensure_images()
+    image = images.ensure_node_image()
     os.makedirs(state_dir(), exist_ok=True)
     if state is None:
         if nodes.remove_all():

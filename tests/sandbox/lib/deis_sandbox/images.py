@@ -8,8 +8,9 @@ import subprocess
 import sys
 import tempfile
 
+from deis_sandbox import upstream
 from deis_sandbox.paths import NODE_CONTEXT
-from deis_sandbox.run import SandboxError, run
+from deis_sandbox.run import SandboxError, image_exists, run
 
 BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "iproute2", "procps", "openssh-server", "sudo",
                  "python3", "curl", "etcd-client", "ca-certificates"]
@@ -39,10 +40,6 @@ def node_tag():
     return "deis-sandbox/node:" + _digest(base_tag(), *files)
 
 
-def image_exists(tag):
-    return run(["docker", "image", "inspect", tag], check=False).returncode == 0
-
-
 def build_base(tag):
     rootfs = tempfile.mkdtemp(prefix="deis-sandbox-rootfs-", dir="/var/tmp")
     try:
@@ -58,14 +55,24 @@ def build_base(tag):
         shutil.rmtree(rootfs, ignore_errors=True)
 
 
-def ensure_images():
-    """Build what is missing; return the node image tag."""
+def ensure_node_image():
+    """Build the node image when missing; return its tag."""
     base, node = base_tag(), node_tag()
     if not image_exists(base):
         build_base(base)
     if not image_exists(node):
         log("building %s" % node)
         run(["docker", "build", "--network", "host", "--build-arg", "BASE=" + base, "-t", node, NODE_CONTEXT])
+    return node
+
+
+def ensure_images():
+    """Every image the sandbox runs (the node image, the upstream controllers and registry), built when missing
+    (this needs the network: do it before tests run in lanes, which have none); return the node image tag."""
+    node = ensure_node_image()
+    for version in sorted(upstream.CONTROLLER_ARCHIVES):
+        upstream.ensure_controller_image(version)
+    upstream.ensure_registry_image()
     return node
 
 

@@ -83,3 +83,7 @@ def wait_until(predicate, timeout, interval=0.25, what="condition"):
         if time.time() >= deadline:
             raise SandboxError("timed out after %ss waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def image_exists(tag):
+    return run(["docker", "image", "inspect", tag], check=False).returncode == 0
