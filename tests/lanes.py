@@ -13,6 +13,7 @@ jobs.json: [{"name": "molecule coreos_rolling", "argv": ["molecule", "test", "-s
 results.json: [{"name", "lane", "seconds", "exit", "log"}, ...] in the order the jobs finished.
 """
 import argparse
+import hashlib
 import json
 import os
 import queue
@@ -32,7 +33,8 @@ class Lane:
 
     def __init__(self, number, work_dir):
         self.number = number
-        self.name = "deis-lane-%d" % number
+        # Named after the checkout too: two checkouts running their suites at once get separate lanes.
+        self.name = "deis-lane-%s-%d" % (hashlib.sha256(REPO.encode()).hexdigest()[:6], number)
         self.netns = "/var/run/netns/" + self.name
         self.runtime = "/run/" + self.name
         self.socket = "unix://%s/docker.sock" % self.runtime
