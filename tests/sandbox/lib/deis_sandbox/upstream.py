@@ -25,8 +25,11 @@ from deis_sandbox.run import SandboxError, image_exists, run, wait_until
 
 RECIPES = os.path.join(HERE, "upstream")
 V1REGISTRY_MODULE = os.path.join(HERE, "lib", "deis_sandbox", "v1registry.py")
-ARCHIVES = os.environ.get("DEIS_SANDBOX_UPSTREAM",
-                          os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared", "upstream"))
+# The archives sit in the steering repository's shared/upstream/: next to the checkout (../shared) in a
+# working copy, at /work/shared in a clone made elsewhere (CI); DEIS_SANDBOX_UPSTREAM names another folder.
+ARCHIVE_FOLDERS = [os.path.join(os.path.dirname(os.path.dirname(HERE)), "..", "shared", "upstream"), "/work/shared/upstream"]
+ARCHIVES = os.environ.get("DEIS_SANDBOX_UPSTREAM") or next(
+    (folder for folder in ARCHIVE_FOLDERS if os.path.isdir(folder)), ARCHIVE_FOLDERS[0])
 CONTROLLER_ARCHIVES = {"v1.7.3": "deis-v1.7.3-controller.tar.gz", "v1.12.3": "deis-v1.12.3-controller.tar.gz",
                        "v1.13.4": "deis-v1.13.4-controller.tar.gz"}
 REGISTRY_ARCHIVE = "docker-registry-deis-v1-lts.tar.gz"
