@@ -184,8 +184,10 @@ def write_inventories(nodes, key):
              "[coreos]"]
     lines += ["%s ansible_host=127.0.0.1 ansible_port=%d fleet_machine_id=%s" % (n["name"], n["ssh_port"], n["machine_id"])
               for n in nodes]
+    # The SSH master sockets of this sandbox's nodes live in its own state: Ansible names them after
+    # host:port:user, which another sandbox (another network namespace) shares.
     lines += ["", "[coreos:vars]", "ansible_user=core", "ansible_ssh_private_key_file=%s" % key,
-              "ansible_ssh_common_args='%s'" % ssh_args, ""]
+              "ansible_ssh_common_args='%s'" % ssh_args, "ansible_control_path_dir=%s" % state_path("ssh", "cp"), ""]
     with open(state_path("inventory.ini"), "w") as handle:
         handle.write("\n".join(lines))
     docker = ["# Written by tests/sandbox/sandbox up: the sandbox's nodes over the docker connection.", "[coreos]"]
