@@ -257,6 +257,13 @@ def write_vars(creds, old_deisctl_host=None):
     return vars_path()
 
 
+def read_vars(path):
+    """The vars file back as a dict."""
+    with open(path, encoding="utf-8") as handle:
+        return {name: json.loads(value) for name, _sep, value in
+                (line.rstrip("\n").partition(": ") for line in handle if not line.startswith("#") and ": " in line)}
+
+
 def down():
     """Stop every migration process and container this sandbox started (by PID / by label); the caller removes
     the state."""
@@ -345,8 +352,9 @@ def set_controller_errors(side, fraction):
     if not fraction:
         update_knobs(side, fail_before=None, fail_after=None)
         return
+    # the proxy draws fail_before first, fail_after only for requests that passed it
     update_knobs(side, fail_before={"fraction": fraction / 2, "status": 503},
-                 fail_after={"fraction": fraction / 2, "status": 502})
+                 fail_after={"fraction": (fraction / 2) / (1 - fraction / 2), "status": 502})
 
 
 def add_controller_slow(side, seconds, path=None, method=None, times=None):

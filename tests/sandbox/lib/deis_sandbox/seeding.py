@@ -95,7 +95,7 @@ def plan_app(rng, index, name, registry):
     """The steps of one app, in order: (step, argument)."""
     kind = KINDS[index % len(KINDS)]
     owner = OWNERS[index % len(OWNERS)]
-    shared = SHARE_WITH[owner] if index % 4 in (1, 2) else None
+    shared = SHARE_WITH[owner] if index % 3 == 1 else None
     steps = [("create", None)]
     if shared:
         steps.append(("share", shared))
