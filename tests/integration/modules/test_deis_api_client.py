@@ -3,17 +3,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The controller client against the sandbox controller (in-process, on a free port)."""
+"""The controller client against the real Deis v1 controllers (tests/sandbox/lib/deis_sandbox/upstream.py: deis/deis
+controller/ at v1.12.3 and v1.13.4, each with its own deis-v1-lts registry), one fault proxy in front of the new one.
+Ports from a free block; containers named deis-apiclient-test-*; the images are the ones `sandbox build` made."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import stat
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import tempfile
 
 import pytest
 
@@ -21,157 +23,142 @@ from ansible_collections.deis.platform.plugins.module_utils import _deis_api as 
 
 SANDBOX_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "sandbox", "lib")
 sys.path.insert(0, os.path.abspath(SANDBOX_LIB))
-from deis_sandbox import controller  # noqa: E402  pylint: disable=wrong-import-position
+from deis_sandbox import faultproxy, upstream, v1registry  # noqa: E402  pylint: disable=wrong-import-position
+
+PREFIX = "deis-apiclient-test-"
+OLD_DOMAIN = "old.test"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_port_block(count):
+    for base in range(23000, 60000, 16):
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no free ports")
 
 
-class Serving:
-    """An http.server in a thread."""
-
-    def __init__(self, server):
-        self.server = server
-        self.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        self.url = "http://127.0.0.1:%d" % server.server_address[1]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
-
-
-class RegistryHandler(BaseHTTPRequestHandler):
-    """Answers every manifest request with 200, like a registry holding every tag."""
-
-    def do_GET(self):  # noqa: N802
-        body = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", controller.MANIFEST_V2)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        return
+@pytest.fixture(scope="module", name="stack")
+def stack_fixture():
+    """Old v1.12.3 controller + its registry (holding web:v1), new v1.13.4 controller + its registry, a proxy."""
+    base, data = free_port_block(6), tempfile.mkdtemp(prefix="deis-apiclient-")
+    names = [PREFIX + name for name in ("old-registry", "new-registry", "old", "new")]
+    try:
+        old_registry = upstream.start_registry(names[0], base, os.path.join(data, "old-registry"))
+        new_registry = upstream.start_registry(names[1], base + 1, os.path.join(data, "new-registry"))
+        old = upstream.start_controller(names[2], "v1.12.3", base + 2, OLD_DOMAIN, os.path.join(data, "old"),
+                                        registry=old_registry, threads=4)
+        new = upstream.start_controller(names[3], "v1.13.4", base + 3, "new.test", os.path.join(data, "new"),
+                                        registry=new_registry, threads=4)
+        knobs = faultproxy.start(base + 4, base + 3, os.path.join(data, "proxy"), faultproxy.NGINX_VERSIONS["v1.13.4"])
+        image = v1registry.make_image("acme/web", "1.0", {"app/index.html": b"<h1>web</h1>\n"})
+        v1registry.V1Registry(old_registry).push("acme/web", "1.0", image)
+        yield {"old": old, "new": new, "old_registry": old_registry, "new_registry": new_registry,
+               "proxy": "http://127.0.0.1:%d" % (base + 4), "knobs": knobs, "source": old_registry + "/acme/web:1.0"}
+    finally:
+        faultproxy.stop(os.path.join(data, "proxy"))
+        for name in names:
+            upstream.stop(name)
+        shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(name="registry")
-def registry_fixture():
-    serving = Serving(ThreadingHTTPServer(("127.0.0.1", free_port()), RegistryHandler))
-    yield serving.url.split("//")[1]
-    serving.close()
+@pytest.fixture(scope="module", name="old_admin")
+def old_admin_fixture(stack):
+    return admin_client(stack["old"])
 
 
-def start_controller(tmp_path, name, version="1.13.4", **knobs):
-    server = controller.make_server(free_port(), str(tmp_path / name), name + ".test", version, **knobs)
-    return Serving(server)
-
-
-@pytest.fixture(name="new")
-def new_fixture(tmp_path):
-    serving = start_controller(tmp_path, "new")
-    yield serving
-    serving.close()
+@pytest.fixture(scope="module", name="new_admin")
+def new_admin_fixture(stack):
+    return admin_client(stack["new"])
 
 
 def admin_client(url, username="admin", password="pw-admin"):
+    """The first user registered is the controller's superuser (api/serializers.py UserSerializer.create)."""
     client = api.DeisClient(url, retry_delay=0.01)
     client.register(username, password, username + "@example.test")
     client.login(username, password)
     return client
 
 
-def test_probe_identifies_a_controller_and_reads_version_headers(new):
-    client = api.DeisClient(new.url)
-    versions = client.probe()
-    assert (versions["status"], versions["api_version"], versions["platform_version"]) == (401, "1.7", "1.13.4")
+def test_probe_identifies_a_controller_and_reads_version_headers(stack):
+    """api/middleware.py APIVersionMiddleware, deis/middleware.py PlatformVersionMiddleware: on every answer."""
+    for url, platform in ((stack["new"], "1.13.4"), (stack["old"], "1.12.3")):
+        versions = api.DeisClient(url).probe()
+        assert (versions["status"], versions["api_version"], versions["platform_version"]) == (401, "1.7", platform)
 
 
-def test_older_x_deis_headers_are_read(tmp_path):
-    serving = start_controller(tmp_path, "old", "1.5.0")
-    try:
-        versions = api.DeisClient(serving.url).probe()
-        assert (versions["api_version"], versions["platform_version"]) == ("1.2", "1.5.0")
-    finally:
-        serving.close()
-
-
-def test_probe_of_something_else_says_so(registry):
+def test_probe_of_something_else_says_so(stack):
     with pytest.raises(api.DeisApiError) as caught:
-        api.DeisClient("http://" + registry, retries=0).probe()
+        api.DeisClient("http://" + stack["old_registry"], retries=0).probe()
     assert "does not appear to be a valid Deis controller" in str(caught.value)
 
 
-def test_wrong_password_is_a_clear_error(new):
-    admin_client(new.url)
+def test_wrong_password_is_a_clear_error(stack, new_admin):
     with pytest.raises(api.DeisApiError) as caught:
-        api.DeisClient(new.url).login("admin", "wrong")
+        api.DeisClient(stack["new"]).login("admin", "wrong")
     assert caught.value.status == 400
     assert "check the username and password" in str(caught.value) and "wrong" not in str(caught.value)
 
 
-def test_pagination_is_followed_past_100_apps(new):
-    client = admin_client(new.url)
+def test_pagination_is_followed_past_100_apps(stack, old_admin):
+    """PAGINATE_BY 100 (deis/settings.py): 130 apps are two pages."""
     for number in range(130):
-        client.create_app("app-%03d" % number)
-    apps = client.apps()
-    assert len(apps) == 130 and len({app["id"] for app in apps}) == 130
+        old_admin.create_app("page-%03d" % number)
+    apps = old_admin.apps()
+    assert len({app["id"] for app in apps if app["id"].startswith("page-")}) == 130
 
 
-def test_retries_injected_5xx_then_gives_the_status_and_message(tmp_path):
-    serving = start_controller(tmp_path, "faulty", error_fraction=0.5, seed=3)
+def test_reads_are_retried_after_5xx_then_give_the_status_and_page(stack, new_admin):
+    """The proxy in front of the controller answers every request 503 (nginx's page): GETs are retried with a
+    doubling delay, then the status and the page's title are the error."""
+    faultproxy.write_knobs(stack["knobs"], {"fail_before": {"fraction": 1, "status": 503}})
     try:
-        client = api.DeisClient(serving.url, retries=12, retry_delay=0.001)
-        client.register("admin", "pw", "a@example.test")
-        client.login("admin", "pw")
-        for number in range(20):
-            client.create_app("app-%d" % number)
-        assert len(client.apps()) == 20
-        controller.write_control(str(tmp_path / "faulty"), error_fraction=1.0)
         sleeps = []
-        client = api.DeisClient(serving.url, client.token, retries=3, retry_delay=0.5, sleep=sleeps.append)
+        client = api.DeisClient(stack["proxy"], new_admin.token, retries=3, retry_delay=0.5, sleep=sleeps.append)
         with pytest.raises(api.DeisApiError) as caught:
             client.apps()
-        assert caught.value.status in (500, 503) and sleeps == [0.5, 1.0, 2.0]
-        assert "Server Error (500)" in str(caught.value) or "503 Service Temporarily Unavailable" in str(caught.value)
     finally:
-        serving.close()
+        faultproxy.write_knobs(stack["knobs"], {})
+    assert caught.value.status == 503 and sleeps == [0.5, 1.0, 2.0]
+    assert "503 Service Temporarily Unavailable" in str(caught.value)
+    assert api.DeisClient(stack["proxy"], new_admin.token).apps() is not None
 
 
-def test_failed_build_answers_500_with_the_page(new):
-    client = admin_client(new.url)
-    client.retries = 0
+def test_failed_build_answers_500_with_the_page(stack, new_admin):
+    """A pull that finds nothing: DockerException escapes Release.new (v1.13.4 api/models.py, registry/dockerclient.py)
+    and Django answers its 500 page."""
+    client = api.DeisClient(stack["new"], new_admin.token, retries=0)
     client.create_app("web")
     with pytest.raises(api.DeisApiError) as caught:
-        client.create_build("web", "127.0.0.1:%d/web:v1" % free_port())
+        client.create_build("web", "%s/acme/web:9.9" % stack["old_registry"])
     assert caught.value.status == 500 and "Server Error (500)" in caught.value.message
 
 
-def test_session_file_is_written_0600_and_read_back(tmp_path, new, monkeypatch):
-    client = admin_client(new.url)
+def test_session_file_is_written_0600_and_read_back(tmp_path, stack, new_admin, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DEIS_PROFILE", "ops")
     path = api.session_path()
     assert path == str(tmp_path / ".deis" / "ops.json")
-    assert api.write_session(path, api.session_content(new.url, "admin", client.token, True)) is True
+    assert api.write_session(path, api.session_content(stack["new"], "admin", new_admin.token, True)) is True
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert api.write_session(path, api.session_content(new.url, "admin", client.token, True)) is False
-    assert json.load(open(path, encoding="utf-8"))["token"] == client.token
+    assert api.write_session(path, api.session_content(stack["new"], "admin", new_admin.token, True)) is False
+    with open(path, encoding="utf-8") as handle:
+        assert json.load(handle)["token"] == new_admin.token
     reused = api.client_from_options()
-    assert reused.url == new.url and reused.apps() == []
+    assert reused.url == stack["new"] and isinstance(reused.apps(), list)
 
 
-def test_config_with_odd_values_round_trips(new, registry):
-    client = admin_client(new.url)
+def test_config_with_odd_values_round_trips(stack, new_admin):
+    """Config.save merges and None unsets (api/models.py); values are stored as given, cpu as int."""
+    client = new_admin
     client.create_app("odd")
-    client.create_build("odd", registry + "/odd:v2", {"web": "run web"})
-    values = {"Q": 'He said "hi"', "NL": "a\nb", "U": "Gr\u00fc\u00dfe \u2603 \U0001f680", "EMPTY": ""}
-    change = api.config_change(client.config("odd"), {"values": values, "memory": {"web": "512M"}, "cpu": {"web": 512}, "tags": {"tier": "x"}})
+    client.create_build("odd", stack["source"], {"web": "run web"})
+    values = {"Q": 'He said "hi"', "NL": "a\nb", "U": "Gr\u00fc\u00dfe \u2603 \U0001f680", "EMPTY": "", "EQ": "a=b=c"}
+    change = api.config_change(client.config("odd"), {"values": values, "memory": {"web": "512M"}, "cpu": {"web": 512},
+                                                      "tags": {"tier": "x"}})
     client.set_config("odd", change)
     config = client.config("odd")
     assert config["values"] == values and config["cpu"] == {"web": 512} and config["tags"] == {"tier": "x"}
@@ -180,30 +167,8 @@ def test_config_with_odd_values_round_trips(new, registry):
     assert "NL" not in client.config("odd")["values"]
 
 
-def test_migrate_apps_copies_everything_and_a_rerun_is_already_done(tmp_path, new, registry):
-    old_serving = start_controller(tmp_path, "old", "1.12.3")
-    try:
-        old = admin_client(old_serving.url)
-        for name in ("one", "two"):
-            old.create_app(name)
-        taken = admin_client(new.url, "someone", "pw-x")
-        mine = api.DeisClient(new.url, retry_delay=0.01)
-        mine.register("admin2", "pw", "b@example.test")
-        mine.login("admin2", "pw")
-        taken.create_app("two")
-        for name in ("one", "two"):
-            old.create_build(name, registry + "/%s:v2" % name, {"web": "w", "worker": "k"})
-            old.set_config(name, {"values": {"MULTI": "x\ny"}, "tags": {"tier": "a"}})
-            old.add_domain(name, "www.%s.example.test" % name)
-            old.scale(name, {"web": 2, "worker": 1})
-        results = api.migrate_apps(old, mine, ["one", "two"], registry, "old.test", "admin2", concurrency=2)
-        by_app = {item["app"]: item for item in results}
-        assert by_app["one"]["status"] == "migrated", by_app["one"]
-        assert by_app["two"]["status"] == "skipped" and "name taken by another user" in by_app["two"]["reason"]
-        info = api.read_app(mine, "one")
-        assert info["image"] == registry + "/one:v3" and info["config"]["values"] == {"MULTI": "x\ny"}
-        assert info["domains"] == ["one.old.test", "www.one.example.test"] and api.running(info["structure"]) == api.running(old.app("one")["structure"])
-        again = api.migrate_apps(old, mine, ["one", "two"], registry, "old.test", "admin2")
-        assert [item["status"] for item in again] == ["already_done", "skipped"]
-    finally:
-        old_serving.close()
+def test_domains_keep_their_case(stack, new_admin):
+    """DomainSerializer.validate_domain returns the value as given (api/serializers.py)."""
+    new_admin.create_app("cased")
+    new_admin.add_domain("cased", "Shop.Example.COM")
+    assert new_admin.domains("cased") == ["Shop.Example.COM"]
