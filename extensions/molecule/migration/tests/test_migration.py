@@ -92,7 +92,7 @@ def test_the_faults_happened_and_the_slow_build_counts_once(rehearsal, apps):
         faults = [entry["fault"] for entry in rehearsal.proxy_log(side)]
         assert faults.count("fail_before") and faults.count("fail_after"), side
     slow = [entry for entry in rehearsal.proxy_log("new") if entry["fault"] == "slow"]
-    assert len(slow) == 1 and slow[0]["method"] == "POST"
+    assert len(slow) == 1 and slow[0]["method"] == "POST" and slow[0]["seconds"] >= SLOW_SECONDS
     app = slow[0]["path"].split("/")[3]
     assert len(apps[1][app]["builds"]) == 1
     rows = {row["app"]: row for row in report(REPORT_DIR)["apps"]}

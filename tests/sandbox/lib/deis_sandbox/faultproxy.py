@@ -18,12 +18,14 @@ framing: answers are sent with Content-Length.  The knobs, a JSON file re-read w
   STATUS — the controller did the work (the dangerous case for a POST).
 * slow: matching requests get their answer SECONDS late (after the controller answered); "times"
   limits how many requests a rule slows (all when absent).  Counts restart when the file changes.
+  A slowed request is neither refused nor failed; a refused one does not count as slowed.
 `method` and `path` (a regex searched in the path with its query) narrow a rule; absent, it
 matches everything.  Error bodies are the built-in pages of the nginx in front of a Deis v1
 controller, the cluster's router (--nginx, its version: NGINX_VERSIONS); its nginx.conf leaves
 server_tokens on (v1.7.3 and v1.12.3 do not set it, v1.13.4 router/rootfs/etc/confd/templates/
 nginx.conf:16 defaults it to on), so the page ends `<center>nginx/1.9.6</center>`.
-Every request is logged to --log as one JSON line: method, path, status, injected fault.
+Every request is logged to --log as one JSON line when it is answered: time, method, path, status,
+injected fault (fail_before, fail_after, slow or null) and the seconds it took.
 
 With --gate-etcd the proxy stands for a controller of a Deis platform that runs on the sandbox's
 nodes: its port is open until fleet has reported one of the units named by --gate-units running,
@@ -95,21 +97,26 @@ class Knobs:
         return self.values
 
     def decide(self, method, path):
-        """(fault or None, status, extra seconds) for one request."""
+        """(fault or None, status, extra seconds) for one request: refused before forwarding, else slowed (a slowed
+        request is answered as the controller answered it, and counts against its rule's "times"), else maybe
+        failed after forwarding."""
         with self.lock:
             values = self.current()
-            fault, status = None, None
-            for name in ("fail_before", "fail_after"):
-                rule = values.get(name)
-                if rule and matches(rule, method, path) and self.random.random() < rule.get("fraction", 0):
-                    fault, status = name, rule.get("status", 503 if name == "fail_before" else 502)
-                    break
+            if self.draw(values.get("fail_before"), method, path):
+                return "fail_before", values["fail_before"].get("status", 503), 0
             delay = 0
             for index, rule in enumerate(values.get("slow") or []):
                 if matches(rule, method, path) and self.slowed.get(index, 0) < rule.get("times", float("inf")):
                     self.slowed[index] = self.slowed.get(index, 0) + 1
                     delay += rule.get("seconds", 0)
-            return fault, status, delay
+            if delay:
+                return "slow", None, delay
+            if self.draw(values.get("fail_after"), method, path):
+                return "fail_after", values["fail_after"].get("status", 502), 0
+            return None, None, 0
+
+    def draw(self, rule, method, path):
+        return bool(rule) and matches(rule, method, path) and self.random.random() < rule.get("fraction", 0)
 
 
 def matches(rule, method, path):
@@ -143,11 +150,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else None
 
     def handle_any(self):
+        started = time.time()
         body = self.read_body()
         fault, status, delay = self.knobs.decide(self.command, self.path)
         if fault == "fail_before":
-            self.answer(*self.nginx_answer(status))
-            self.record(status, fault)
+            self.answer_and_record(self.nginx_answer(status), fault, started)
             return
         headers = [(name, value) for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP]
         if body is not None:
@@ -169,8 +176,16 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(delay)
         if fault == "fail_after":
             answer = self.nginx_answer(status)
-        self.answer(*answer)
-        self.record(answer[0], fault or ("slow" if delay else None))
+        self.answer_and_record(answer, fault, started)
+
+    def answer_and_record(self, answer, fault, started):
+        """Answer (the client may have given up waiting: then nobody reads it) and log the request."""
+        try:
+            self.answer(*answer)
+        except OSError:
+            self.close_connection = True
+        finally:
+            self.record(answer[0], fault, started)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
 
@@ -184,11 +199,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def record(self, status, fault):
+    def record(self, status, fault, started):
         if not self.log_path:
             return
         line = json.dumps({"time": time.time(), "method": self.command, "path": self.path, "status": status,
-                           "fault": fault})
+                           "fault": fault, "seconds": round(time.time() - started, 3)})
         with self.log_lock, open(self.log_path, "a") as handle:
             handle.write(line + "\n")
 
