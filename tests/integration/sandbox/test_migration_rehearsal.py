@@ -190,8 +190,9 @@ def test_router_answers_a_running_app_under_every_name(rehearsal, deployed):
     """server_name ~^<app>\\.(?<domain>.+)$ takes the new and the old domain; custom domains match without regard to
     case; the app answers with its own page (its image's), nothing sandbox-made."""
     router = rehearsal["vars"]["deis_router_url"]
-    pages = [get(router, host) for host in ("%s.%s" % (deployed, migration.NEW_DOMAIN),
-                                             "%s.%s:80" % (deployed.upper(), migration.OLD_DOMAIN), "shop.example.com")]
+    hosts = ("%s.%s" % (deployed, migration.NEW_DOMAIN), "%s.%s:80" % (deployed.upper(), migration.OLD_DOMAIN),
+             "shop.example.com")
+    pages = [get(router, host) for host in hosts]
     assert [page[0] for page in pages] == [200, 200, 200]
     assert pages[0][2] == pages[1][2] == pages[2][2] and b"<h1>%s</h1>" % deployed.encode() in pages[0][2]
     assert pages[0][1]["Server"] == "nginx/1.10.1"

@@ -58,8 +58,8 @@ class Controller:
 
     def register(self, username, password, email=None):
         """POST /v1/auth/register/ (deis register); 201, or 400 when the user exists."""
-        return self.call("POST", "/v1/auth/register/", {"username": username, "password": password,
-                                                          "email": email or username + "@sandbox.test"})
+        body = {"username": username, "password": password, "email": email or username + "@sandbox.test"}
+        return self.call("POST", "/v1/auth/register/", body)
 
     def login(self, username, password):
         """A Controller acting as USERNAME (POST /v1/auth/login/, rest_framework.authtoken)."""

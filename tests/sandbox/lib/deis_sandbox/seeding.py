@@ -199,10 +199,9 @@ class Seeder:
         sha = hashlib.sha1(("%s push %d" % (app, deploy["number"])).encode()).hexdigest()
         hook = {"receive_user": user, "receive_repo": app}
         auth = {"X-Deis-Builder-Auth": self.builder_key}
-        self.controller.call("POST", "/v1/hooks/push/", dict(hook, sha=sha, fingerprint=fingerprint(public_key(user)),
-                                                            ssh_connection="10.0.0.5 50412 10.0.1.11 2222",
-                                                            ssh_original_command="git-receive-pack '%s.git'" % app),
-                             headers=auth, expect=201)
+        push = dict(hook, sha=sha, fingerprint=fingerprint(public_key(user)), ssh_connection="10.0.0.5 50412 10.0.1.11 2222",
+                    ssh_original_command="git-receive-pack '%s.git'" % app)
+        self.controller.call("POST", "/v1/hooks/push/", push, headers=auth, expect=201)
         self.controller.call("POST", "/v1/hooks/config/", hook, headers=auth, expect=200)
         dockerfile = deploy["kind"] == "dockerfile"
         files = {"app/index.html": app_page(app, sha[:8])}
@@ -214,9 +213,8 @@ class Seeder:
             procfile = GIT_PROCFILE
         image = v1registry.make_image(app, "git-" + sha[:8], files, env=["PATH=/usr/bin:/bin", "GIT_SHA=" + sha])
         v1registry.V1Registry(self.registry).push(app, "git-" + sha[:8], image)
-        self.controller.call("POST", "/v1/hooks/build/", dict(hook, sha=sha[:8], image=app, procfile=procfile,
-                                                             dockerfile="true" if dockerfile else ""),
-                             headers=auth, expect=200)
+        build = dict(hook, sha=sha[:8], image=app, procfile=procfile, dockerfile="true" if dockerfile else "")
+        self.controller.call("POST", "/v1/hooks/build/", build, headers=auth, expect=200)
 
 
 def plans(count, registry, seed=20160301):
