@@ -359,3 +359,29 @@ def test_old_registry_stops_and_starts_with_the_registry_units(rehearsal, etcd, 
         gate.terminate()
         gate.wait(10)
         migration.restart_registry()
+
+
+# the other versions
+
+
+def test_old_v1_7_3_and_new_v1_12_3(tmp_path, monkeypatch):
+    """up --old-deis v1.7.3 --new-deis v1.12.3: the v1.7.3 controller seeds the same kinds of apps (its publish goes
+    through its registry's import, registry/private.py) and every release with a build is in its registry."""
+    monkeypatch.setenv("DEIS_SANDBOX_STATE", str(tmp_path))
+    monkeypatch.setenv("DEIS_SANDBOX_MIGRATION_PORT", str(free_port_block(MIGRATION_PORT_COUNT)))
+    monkeypatch.setenv("DEIS_SANDBOX_CONTAINER_PREFIX", "deis-rehearsal-v173-test-")
+    try:
+        settings = migration.read_vars(migration.up(8, SANDBOX, old_version="v1.7.3", new_version="v1.12.3"))
+        creds = migration.credentials()
+        old = deisapi.Controller(settings["deis_old_controller"]).login("admin", creds["old"]["admin"])
+        new = deisapi.Controller(settings["deis_new_controller"]).login("admin", creds["new"]["admin"])
+        assert old.call("GET", "/v1/").headers["DEIS_PLATFORM_VERSION"] == "1.7.3"
+        assert new.call("GET", "/v1/").headers["DEIS_PLATFORM_VERSION"] == "1.12.3"
+        registry = v1registry.V1Registry(settings["deis_old_registry"])
+        apps = old.apps()
+        assert len(apps) == 8
+        published = [(app["id"], release["version"]) for app in apps for release in old.releases(app["id"]) if release["build"]]
+        assert published and all(registry.tag(app, "v%d" % version) for app, version in published)
+        assert get(settings["deis_router_url"], "nobody.example.test")[2].endswith(b"nginx/1.9.6</center>\r\n</body>\r\n</html>\r\n")
+    finally:
+        migration.down()
