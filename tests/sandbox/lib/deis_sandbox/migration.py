@@ -157,7 +157,9 @@ def seed_once(count, creds):
     planned = seeding.seed(old, endpoint("registry"), count, creds["old"], creds["builder_key"], SEED_THREADS)
     new = deisapi.Controller("http://" + endpoint("new_controller_backend"))
     for user in NEW_USERS:
-        new.register(user, creds["new"][user])
+        answer = new.register(user, creds["new"][user])
+        if answer.status != 201:
+            raise SandboxError("registering %s on the new controller answered %r" % (user, answer))
     seeded = {"apps": count, "seconds": round(time.time() - started, 1), "plans": planned}
     write_json(marker, seeded)
     log("seeded %d apps on the old controller in %.0f s" % (count, seeded["seconds"]))
