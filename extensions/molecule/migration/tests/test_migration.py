@@ -186,26 +186,34 @@ def test_stopped_registry_stops_in_preflight(rehearsal, tmp_path):
 
 @pytest.fixture
 def secret_app(rehearsal):
-    """An app on the old cluster whose config holds secrets, built by `deis pull` (runs last: it adds an app)."""
+    """An app on the old cluster whose config holds secrets, built by `deis pull`; removed from both clusters after the
+    test (which runs last: the module's other tests read the clusters as the run left them)."""
     app, registry = "secret-keeper", rehearsal.vars["deis_old_registry"]
     values = {"API_KEY": "sk-live-" + secrets.token_hex(12), "DB_PASSWORD": "p@ss w0rd " + secrets.token_hex(6),
               "PRIVATE_NOTE": "line one\nsecret line " + secrets.token_hex(6)}
     image = v1registry.make_image("acme/" + app, "1.0", {"app/index.html": b"<h1>secret-keeper</h1>\n"})
     v1registry.V1Registry(registry).push("acme/" + app, "1.0", image)
     rehearsal.old.call("POST", "/v1/apps/", {"id": app}, expect=201)
-    rehearsal.old.call("POST", "/v1/apps/%s/config/" % app, {"values": values}, expect=201)
-    rehearsal.old.call("POST", "/v1/apps/%s/builds/" % app, {"image": "%s/acme/%s:1.0" % (registry, app)}, expect=201)
-    return app, values
+    try:
+        rehearsal.old.call("POST", "/v1/apps/%s/config/" % app, {"values": values}, expect=201)
+        rehearsal.old.call("POST", "/v1/apps/%s/builds/" % app, {"image": "%s/acme/%s:1.0" % (registry, app)}, expect=201)
+        yield app, values
+    finally:
+        for controller in (rehearsal.old, rehearsal.new):
+            controller.call("DELETE", "/v1/apps/%s/" % app)
 
 
 def test_config_values_never_reach_the_output(rehearsal, secret_app, tmp_path):
     """-vvv, through a failed pull (its release image dropped from the old registry) and then a successful run."""
     app, values = secret_app
+    registry = v1registry.V1Registry(rehearsal.vars["deis_old_registry"])
+    release = "v%d" % rehearsal.old.releases(app)[0]["version"]
+    image_id = registry.tag(app, release)
     sandbox("fault", "registry-drop", app)
     try:
         failed = run_playbook(rehearsal.vars, tmp_path, "-vvv", deis_migrate_apps=[app])
     finally:
-        sandbox("fault", "clear")
+        registry.put_tag(app, release, image_id)
     passed = run_playbook(rehearsal.vars, tmp_path, "-vvv", deis_migrate_apps=[app])
     assert app in failed.stdout and app in passed.stdout
     assert passed.returncode == 0, passed.stdout[-3000:]
