@@ -159,7 +159,10 @@ class DeisClient:
         self.retries, self.retry_delay, self.sleep = max(0, int(retries)), retry_delay, sleep
         self.versions = {"api_version": None, "platform_version": None}
         self.warnings = []
-        # Built once: open_url builds one (reading the CA bundle, about 30 ms) for every request, http ones included.
+        # Built once: open_url builds one (reading the CA bundle, about 30 ms) for every request, http ones included;
+        # so requests go through Request.open, the function open_url wraps. Request.open installs its opener for the
+        # whole process (urllib.request.install_opener) before it sends: concurrent requests may go through another
+        # client's opener, which is harmless as long as all of them are built from the same options.
         context = make_context(cafile=ca_path, validate_certs=validate_certs, client_cert=client_cert, client_key=client_key)
         # follow_redirects='none': redirects come back here (request() follows them on the same host only);
         # unredirected_headers keeps Authorization off any redirect urllib would follow anyway.
@@ -406,13 +409,16 @@ class DeisClient:
 
 class RegistryV1:
     """A Deis v1 cluster's own registry (the v1-protocol docker-registry, deis-v1-lts), asked over plain http as the
-    controllers' Docker daemons reach it (insecure_registry=True: v1.12.3 controller/registry/dockerclient.py:324, 330)."""
+    controllers' Docker daemons reach it (insecure_registry=True: v1.12.3 controller/registry/dockerclient.py:324, 330).
 
-    def __init__(self, address, timeout=DEFAULT_TIMEOUT, use_proxy=True):
+    It takes the SSL context of the controller client it works beside: ansible's Request.open installs its opener for
+    the whole process before sending, so the openers of concurrent requests must not differ."""
+
+    def __init__(self, address, timeout=DEFAULT_TIMEOUT, use_proxy=True, context=None):
         self.url = normalize_url(address)
         self.timeout = float(timeout)
         self.opener = Request(use_proxy=use_proxy, http_agent=USER_AGENT, follow_redirects="none", use_netrc=False,
-                              context=make_context())
+                              context=context or make_context())
 
     def has_tag(self, repository, tag):
         """Whether the registry holds REPOSITORY:TAG: GET /v1/repositories/<repo>/tags/<tag> answers 200 or 404

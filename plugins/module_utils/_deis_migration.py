@@ -418,7 +418,7 @@ def repoint_apps(client, app_ids, registry, old_registry, concurrency=8, check_m
         reason = ("Deis %s imports pulled images into its own registry and builds new releases from that copy"
                   % client.versions.get("platform_version"))
         return False, [{"app": app_id, "status": "not_needed", "image": None, "reason": reason, "release": None} for app_id in sorted(app_ids)]
-    new_registry = RegistryV1(registry, registry_timeout, use_proxy)
+    new_registry = RegistryV1(registry, registry_timeout, use_proxy, client.opener.context)
     with ThreadPoolExecutor(max_workers=max(1, int(concurrency))) as pool:
         return True, list(pool.map(lambda app_id: repoint_app(client, app_id, registry, old_registry, new_registry, check_mode),
                                    sorted(app_ids)))
