@@ -16,7 +16,7 @@ another host.
 
 Facts from upstream (deis/deis, tags named):
 - long requests: a build, a config change and a scale pull, layer, push and start inside the request; gunicorn
-  allows 1200 s (v1.12.3 controller/templates/gconf.py:11), so those calls get ``long_timeout``;
+  allows 1200 s (v1.12.3 controller/templates/gconf.py:12), so those calls get ``long_timeout``;
 - login is safe to repeat: ``auth/login/`` is DRF's obtain_auth_token (v1.12.3 controller/api/urls.py:88-89),
   which answers the user's existing token (djangorestframework 3.0.5, pinned in controller/requirements.txt,
   rest_framework/authtoken/views.py:19 ``Token.objects.get_or_create``);
@@ -44,7 +44,7 @@ USER_AGENT = "deis.platform Ansible collection"
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 30.0
-# upstream's gunicorn timeout (v1.12.3 controller/templates/gconf.py:11) and router (20 minutes)
+# upstream's gunicorn timeout (v1.12.3 controller/templates/gconf.py:12) and router (20 minutes)
 DEFAULT_LONG_TIMEOUT = 1200.0
 TRANSPORT_FAILURES = (urllib.error.URLError, http.client.HTTPException, socket.timeout, ssl.SSLError, OSError)
 
@@ -297,7 +297,7 @@ class DeisClient:
     def register(self, username, password, email, auth=False):
         """POST /v1/auth/register/; the first user of a controller becomes its admin (v1.12.3 controller/api/serializers.py:121-123).
 
-        With AUTH the admin's token goes along, as registration mode admin_only requires (controller/api/permissions.py:200-220).
+        With AUTH the admin's token goes along, as registration mode admin_only requires (controller/api/permissions.py:97-117).
         """
         self.warn_plain_http("a password")
         return self.request("POST", "/v1/auth/register/", {"username": username, "password": password, "email": email}, auth=auth).data
@@ -409,7 +409,7 @@ class DeisClient:
 
 class RegistryV1:
     """A Deis v1 cluster's own registry (the v1-protocol docker-registry, deis-v1-lts), asked over plain http as the
-    controllers' Docker daemons reach it (insecure_registry=True: v1.12.3 controller/registry/dockerclient.py:324, 330).
+    controllers' Docker daemons reach it (insecure_registry=True: v1.12.3 controller/registry/dockerclient.py:73, 79).
 
     It takes the SSL context of the controller client it works beside: ansible's Request.open installs its opener for
     the whole process before sending, so the openers of concurrent requests must not differ."""

@@ -280,7 +280,7 @@ def register_users(old, new, missing, path, check_mode=False):
     """Register the MISSING users on NEW with generated passwords (emails from OLD), written to PATH (mode 0600).
 
     Returns the usernames registered (or that would be, in check mode). Registration needs the admin's token when the
-    new controller's registration mode is admin_only (controller/api/permissions.py:200-220).
+    new controller's registration mode is admin_only (controller/api/permissions.py:97-117).
     """
     if check_mode or not missing:
         return sorted(missing)

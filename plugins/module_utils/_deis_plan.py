@@ -169,7 +169,7 @@ def domains_present(current, domains):
 
 def migration_image(registry, app_id, release):
     """`<old registry>/<app>:v<N>`: the image the old cluster's registry holds for release N (Release.image,
-    controller/api/models.py:855-857, pushed by controller/registry/dockerclient.py:303-304)."""
+    controller/api/models.py:855-857, pushed by controller/registry/dockerclient.py:49-53)."""
     return "%s/%s:v%d" % (registry.rstrip("/"), app_id, release)
 
 
@@ -285,10 +285,10 @@ def repoint_needed(platform_version):
     None when the version is unknown.
 
     v1.12+: Release.publish passes deis_registry=bool(build.sha), so a `deis pull` build (no sha) is pulled from its
-    external image again for each new release (v1.12.3 controller/api/models.py:880-889, registry/dockerclient.py:286-293).
+    external image again for each new release (v1.12.3 controller/api/models.py:880-889, registry/dockerclient.py:35-42).
     v1.7-v1.11: publish asks the cluster's own registry to import the image (the answer is not checked) and then reads
     `<app>:<tag>` from that registry, which keeps its copy (v1.7.3 controller/api/models.py:733-752,
-    registry/private.py:57): nothing to do there.
+    registry/private.py:48, 104-110): nothing to do there.
     """
     version = version_tuple(platform_version)
     if version is None:
@@ -300,7 +300,7 @@ def repoint_candidates(releases, build_uuid):
     """Versions of the releases made with the build BUILD_UUID, oldest first: the first one the new registry holds is the
     image to build from.
 
-    Its image there is the migrated image plus that release's ENV layer (controller/registry/dockerclient.py:296-304):
+    Its image there is the migrated image plus that release's ENV layer (controller/registry/dockerclient.py:49-53, 55-60):
     for the release the migration's build made (before the config step), only DEIS_APP and DEIS_RELEASE.
     """
     return sorted(release["version"] for release in releases if release.get("build") == build_uuid)

@@ -156,7 +156,7 @@ def test_builds_config_and_scale_wait_long(monkeypatch, call, method, path, long
 
 
 def test_the_default_long_timeout_is_upstreams_gunicorn_timeout():
-    # v1.12.3 controller/templates/gconf.py:11 `timeout = 1200`
+    # v1.12.3 controller/templates/gconf.py:12 `timeout = 1200`
     assert client().long_timeout == 1200 and client().timeout == 30
 
 
