@@ -12,6 +12,7 @@ short_description: Create or delete a Deis v1 application
 description:
   - Creates an app (like C(deis create APP --no-remote)) or deletes it (C(deis apps:destroy)) on a Deis v1 controller.
   - The app id is checked (lowercase letters, digits, C(-)) before any request.
+  - When the answer to the create or delete request is lost (timeout, 5xx), the app is read again instead of sending the request twice.
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
@@ -51,20 +52,26 @@ app:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import check_app_id, client_from_params, connection_argument_spec, run_module
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import check_app_id
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import attempt
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import client_from_params, connection_argument_spec, run_module
+
+ARGUMENT_SPEC = dict(connection_argument_spec(), app={"type": "str", "required": True},
+                     state={"type": "str", "choices": ["present", "absent"], "default": "present"})
 
 
-def work(module):
+def work(module, clients):
     app_id, state = check_app_id(module.params["app"]), module.params["state"]
-    client = client_from_params(module.params)
+    client = client_from_params(module.params, clients)
     before = client.app(app_id)
     changed = (before is None) == (state == "present")
     after = before
     if changed and not module.check_mode:
         if state == "present":
-            after = client.create_app(app_id)
+            attempt(client, lambda: client.create_app(app_id), lambda: client.app(app_id) is not None, "creating %s" % app_id)
+            after = client.app(app_id)
         else:
-            client.delete_app(app_id)
+            attempt(client, lambda: client.delete_app(app_id), lambda: client.app(app_id) is None, "deleting %s" % app_id)
             after = None
     elif changed:
         after = {"id": app_id} if state == "present" else None
@@ -72,9 +79,7 @@ def work(module):
 
 
 def main():
-    spec = connection_argument_spec()
-    spec.update(app={"type": "str", "required": True}, state={"type": "str", "choices": ["present", "absent"], "default": "present"})
-    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True), work)
 
 
 if __name__ == "__main__":

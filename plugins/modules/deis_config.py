@@ -14,6 +14,10 @@ description:
     that changes nothing makes no new release.
   - Values are sent as JSON, so quotes, newlines, C(=), shell characters and unicode arrive unchanged.
   - A key set to null is unset.
+  - Values are secrets - O(values) is C(no_log), and the result and the diff show each key with C((hidden)), or C((changed))
+    for the keys the task sets, unless O(show_values=true).
+  - The request waits up to O(long_timeout) (the controller makes and deploys a release inside it). When its answer is lost
+    (timeout, 5xx), the releases are read again instead of sending the change twice.
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
@@ -26,7 +30,7 @@ options:
     type: str
     required: true
   values:
-    description: Environment values (C(config:set)); null unsets a key.
+    description: Environment values (C(config:set)); null unsets a key. Never printed.
     type: dict
   memory:
     description: Memory limits per process type, for example C(web=512M) as a dict; null unsets.
@@ -39,6 +43,10 @@ options:
     type: dict
   purge:
     description: Unset the keys of each given field (O(values), O(memory), O(cpu), O(tags)) that the task does not name.
+    type: bool
+    default: false
+  show_values:
+    description: Show the values themselves in the result and the diff (they then appear in the output).
     type: bool
     default: false
 """
@@ -58,11 +66,13 @@ EXAMPLES = r"""
 
 RETURN = r"""
 config:
-  description: values, memory, cpu and tags after the task.
+  description: values (each C((hidden)), or C((changed)) when the task set it, unless O(show_values=true)), memory, cpu and tags after the task.
   type: dict
   returned: success
 change:
-  description: What was (or in check mode would be) sent; empty when nothing differs.
+  description:
+    - What was (or in check mode would be) sent, values shown as C((changed)) (null for an unset key) unless O(show_values=true).
+    - Empty when nothing differs.
   type: dict
   returned: success
 release:
@@ -72,28 +82,35 @@ release:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
-    CONFIG_FIELDS, apply_config_change, check_app_id, client_from_params, config_change, connection_argument_spec, run_module)
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import check_app_id
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import attempt, deployed_release, latest_version
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import client_from_params, connection_argument_spec, run_module
+from ansible_collections.deis.platform.plugins.module_utils._deis_plan import CONFIG_FIELDS, config_change, config_output
+
+ARGUMENT_SPEC = dict(connection_argument_spec(), app={"type": "str", "required": True}, purge={"type": "bool", "default": False},
+                     values={"type": "dict", "no_log": True}, memory={"type": "dict"}, cpu={"type": "dict"}, tags={"type": "dict"},
+                     show_values={"type": "bool", "default": False})
 
 
-def work(module):
+def work(module, clients):
     app_id = check_app_id(module.params["app"])
-    client = client_from_params(module.params)
+    client = client_from_params(module.params, clients)
     current = client.config(app_id)
     before = {field: dict(current.get(field) or {}) for field in CONFIG_FIELDS}
     change = config_change(before, {field: module.params[field] for field in CONFIG_FIELDS}, module.params["purge"])
     release = None
     if change and not module.check_mode:
-        release = client.set_config(app_id, change)
-    after = apply_config_change(before, change)
-    return {"changed": bool(change), "config": after, "change": change, "release": release, "diff": {"before": before, "after": after}}
+        previous = latest_version(client, app_id)
+        release = attempt(client, lambda: client.set_config(app_id, change), lambda: deployed_release(client, app_id, previous),
+                          "the config of %s" % app_id)
+        release = release or latest_version(client, app_id)
+    shown_before, shown_after, shown_change = config_output(before, change, module.params["show_values"])
+    return {"changed": bool(change), "config": shown_after, "change": shown_change, "release": release,
+            "diff": {"before": shown_before, "after": shown_after}}
 
 
 def main():
-    spec = connection_argument_spec()
-    spec.update(app={"type": "str", "required": True}, purge={"type": "bool", "default": False},
-                **{field: {"type": "dict"} for field in CONFIG_FIELDS})
-    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True), work)
 
 
 if __name__ == "__main__":

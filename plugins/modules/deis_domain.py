@@ -11,6 +11,8 @@ module: deis_domain
 short_description: Attach or detach custom domains of a Deis v1 app
 description:
   - Like C(deis domains:add) / C(deis domains:remove); only the domains that are missing (or present, for O(state=absent)) are touched.
+  - Domains are compared without case and without a trailing dot (they are DNS names); the controller keeps the spelling it was
+    given, so a domain is added as written in O(domains) and removed with the spelling the controller holds.
 author:
   - deis.platform contributors (@deis-platform)
 extends_documentation_fragment:
@@ -67,33 +69,38 @@ removed:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
-    check_app_id, client_from_params, connection_argument_spec, domain_changes, run_module)
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import check_app_id
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import attempt
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import client_from_params, connection_argument_spec, run_module
+from ansible_collections.deis.platform.plugins.module_utils._deis_plan import domain_changes, domains_present
+
+ARGUMENT_SPEC = dict(connection_argument_spec(), app={"type": "str", "required": True},
+                     domains={"type": "list", "elements": "str", "required": True, "aliases": ["domain"]},
+                     state={"type": "str", "choices": ["present", "absent"], "default": "present"}, purge={"type": "bool", "default": False})
 
 
-def work(module):
+def work(module, clients):
     app_id, wanted = check_app_id(module.params["app"]), module.params["domains"]
-    client = client_from_params(module.params)
+    client = client_from_params(module.params, clients)
     before = sorted(client.domains(app_id))
     if module.params["state"] == "present":
         add, remove = domain_changes(before, wanted, module.params["purge"])
     else:
-        add, remove = [], sorted(set(domain.lower().rstrip(".") for domain in wanted) & set(before))
+        add, remove = [], sorted(domains_present(wanted, before))
     if not module.check_mode:
         for domain in add:
-            client.add_domain(app_id, domain)
+            attempt(client, lambda name=domain: client.add_domain(app_id, name),
+                    lambda name=domain: bool(domains_present(client.domains(app_id), [name])), "adding %s" % domain)
         for domain in remove:
-            client.remove_domain(app_id, domain)
+            attempt(client, lambda name=domain: client.remove_domain(app_id, name),
+                    lambda name=domain: name not in client.domains(app_id), "removing %s" % domain)
     after = sorted((set(before) | set(add)) - set(remove))
     return {"changed": bool(add or remove), "domains": after, "added": add, "removed": remove,
             "diff": {"before": "\n".join(before) + "\n", "after": "\n".join(after) + "\n"}}
 
 
 def main():
-    spec = connection_argument_spec()
-    spec.update(app={"type": "str", "required": True}, domains={"type": "list", "elements": "str", "required": True, "aliases": ["domain"]},
-                state={"type": "str", "choices": ["present", "absent"], "default": "present"}, purge={"type": "bool", "default": False})
-    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True), work)
 
 
 if __name__ == "__main__":

@@ -89,23 +89,47 @@ session_file:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
-    DeisApiError, DeisClient, connection_argument_spec, run_module, session_content, write_session)
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import DeisApiError, DeisClient
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import attempt
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import (
+    connection_argument_spec, run_module, session_content, transport_options, write_session)
 
 
-def work(module):
+def argument_spec():
+    spec = connection_argument_spec()
+    for name in ("controller", "username", "password"):
+        spec[name]["required"] = True
+    spec.update(register={"type": "bool", "default": False}, email={"type": "str"}, session_file={"type": "path"})
+    return spec
+
+
+ARGUMENT_SPEC = argument_spec()
+
+
+def logged_in(client, username, password):
+    """True after a successful login, False when the controller refuses the credentials (400)."""
+    try:
+        client.login(username, password)
+    except DeisApiError as error:
+        if error.status == 400:
+            return False
+        raise
+    return True
+
+
+def work(module, clients):
     params = module.params
-    client = DeisClient(params["controller"], None, params["validate_certs"], params["timeout"], params["retries"], params["retry_delay"])
+    client = DeisClient(params["controller"], None, **transport_options(params))
+    clients.append(client)
     client.probe()
     registered = False
-    try:
-        client.login(params["username"], params["password"])
-    except DeisApiError as error:
-        if not (params["register"] and error.status == 400):
-            raise
+    if not logged_in(client, params["username"], params["password"]):
+        if not params["register"]:
+            client.login(params["username"], params["password"])
         if module.check_mode:
             return {"changed": True, "registered": True, "token": None, "is_admin": None, **client.versions}
-        client.register(params["username"], params["password"], params["email"] or "")
+        attempt(client, lambda: client.register(params["username"], params["password"], params["email"] or ""),
+                lambda: logged_in(client, params["username"], params["password"]), "registering %s" % params["username"])
         registered = True
         client.login(params["username"], params["password"])
     result = {"changed": registered, "registered": registered, "token": client.token, "is_admin": client.is_admin(params["username"])}
@@ -122,11 +146,7 @@ def work(module):
 
 
 def main():
-    spec = connection_argument_spec()
-    for name in ("controller", "username", "password"):
-        spec[name]["required"] = True
-    spec.update(register={"type": "bool", "default": False}, email={"type": "str"}, session_file={"type": "path"})
-    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+    run_module(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True), work)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,20 @@ short_description: Migrate many apps from an old Deis v1 cluster to a new one
 description:
   - The "migration upgrade" of the Deis guide for many apps in one task, with at most O(concurrency) apps at a time.
   - "Per app, on the new cluster: create it, build from C(<registry>/<app>:v<latest release>) (with the old build's Procfile), copy the
-    config values, limits and tags, attach the custom domains and C(<app>.<old_domain>), and scale to the old structure."
-  - Only missing steps are done, so a re-run reports C(already_done) and duplicates nothing.
-  - An app that exists on the new cluster but belongs to another user is C(skipped) and never touched. One app failing never stops the others.
+    config values, limits and tags, attach the custom domains and C(<app>.<old_domain>), scale to the old structure, share it with the
+    users it was shared with, and give it to its old owner."
+  - An app that never had a build on the old cluster gets its config, limits, tags, domains and sharing but no build; it is reported
+    as C(not_deployed).
+  - Owners are kept when a user of the same name exists on the new cluster (and the new controller, v1.11 or later, can transfer apps);
+    otherwise the app stays with O(new_username) and the result says so. Passwords cannot be migrated - with O(register_users=true)
+    missing users are registered with generated passwords written to O(passwords_file).
+  - Only missing steps are done, so a re-run reports C(already_done) and duplicates nothing. A build counts only once the new
+    controller deployed it - a release whose pull failed is built again on the next run.
+  - Writes are never repeated blindly - after a timeout or a 5xx the app is read again and the step is sent again only when it did not
+    take effect.
+  - An app that exists on the new cluster but belongs to another user (neither O(new_username) nor the app's old owner) is C(skipped)
+    and never touched. One app failing never stops the others.
+  - Config values are never part of the result, nor of a failure message.
   - The new cluster must reach the old cluster's registry.
 author:
   - deis.platform contributors (@deis-platform)
@@ -33,7 +44,7 @@ options:
     type: str
     required: true
   old_username:
-    description: Admin user of the old cluster (an admin sees the apps of every user).
+    description: Admin user of the old cluster (an admin sees the apps and users of every user).
     type: str
   old_password:
     description: Password of O(old_username).
@@ -46,7 +57,7 @@ options:
     type: str
     required: true
   new_username:
-    description: User that owns the migrated apps on the new cluster.
+    description: Admin user of the new cluster; it creates the apps (and keeps those whose owner has no user there).
     type: str
     required: true
   new_password:
@@ -71,8 +82,22 @@ options:
     description: How many apps are migrated at the same time.
     type: int
     default: 8
+  record:
+    description:
+      - JSON file (mode 0600) where the release versions the new controller accepted (answered 2xx) are kept between runs.
+      - An app scaled to 0 runs no container that would show its latest release was deployed; the record then tells. Without it
+        such an app is built again on every run.
+    type: path
+  register_users:
+    description: Register the owners and sharing users that the new cluster lacks, with generated passwords.
+    type: bool
+    default: false
+  passwords_file:
+    description: "JSON file (mode 0600) of the generated passwords, C({user: password}); required with O(register_users=true)."
+    type: path
 seealso:
   - module: deis.platform.deis_apps_info
+  - module: deis.platform.deis_repoint_builds
   - module: deis.platform.dns_cname_records
 """
 
@@ -82,11 +107,12 @@ EXAMPLES = r"""
     old_controller: http://deis.oldcluster.example.org
     old_username: admin
     old_password: "{{ vault_old_password }}"
-    new_controller: http://deis.newcluster.example.org
+    new_controller: https://deis.newcluster.example.org
     new_username: admin
     new_password: "{{ vault_new_password }}"
-    registry: registry.oldcluster.example.org:5000
+    registry: 10.21.1.5:5000
     old_domain: oldcluster.example.org
+    record: "{{ playbook_dir }}/migration/accepted-releases.json"
   register: migration
 """
 
@@ -98,60 +124,121 @@ results:
   returned: success
   contains:
     app: {description: App id., type: str}
-    status: {description: "C(migrated), C(already_done), C(skipped) or C(failed) (in check mode C(migrated) means: would be migrated).", type: str}
+    status:
+      description:
+        - C(migrated), C(already_done), C(not_deployed) (no build on the old cluster), C(skipped) or C(failed).
+        - In check mode C(migrated) means it would be migrated.
+      type: str
     reason: {description: Why the app was skipped or failed., type: str}
-    steps: {description: "Steps done (or planned in check mode): create, build, config, domains, scale.", type: list, elements: str}
+    steps: {description: "Steps done (or planned in check mode): create, build, config, domains, scale, perms, owner.", type: list, elements: str}
+    changed: {description: Whether the app was changed., type: bool}
     release: {description: Latest release version on the new cluster afterwards., type: int}
     old_release: {description: Latest release version on the old cluster., type: int}
-    image: {description: Image the app runs on the new cluster., type: str}
+    image: {description: Image the app is built from on the new cluster (null when not deployed)., type: str}
     domains: {description: Domains the app must have on the new cluster., type: list, elements: str}
     structure: {description: Structure of the app on the old cluster., type: dict}
+    owner: {description: Owner on the old cluster., type: str}
+    new_owner: {description: Owner on the new cluster afterwards., type: str}
+    shared_with: {description: Users the app is shared with on the new cluster afterwards., type: list, elements: str}
+    not_shared: {description: Users the app was shared with on the old cluster that the new cluster lacks., type: list, elements: str}
 summary:
   description: Number of apps per status.
   type: dict
   returned: success
-  sample: {"migrated": 118, "already_done": 0, "skipped": 1, "failed": 1}
+  sample: {"migrated": 118, "already_done": 0, "not_deployed": 10, "skipped": 1, "failed": 1}
+users:
+  description:
+    - Owners and sharing users of the old apps - C(present) on the new cluster, C(missing) there, C(registered) by the task.
+    - C(known) is false when the new login is not an admin and cannot list users (owners and sharing are then not replicated).
+  type: dict
+  returned: success
+  sample: {"known": true, "present": ["admin", "alice"], "missing": ["bob"], "registered": []}
 """
 
+import json
+import os
+
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import (
-    check_app_id, client_from_options, migrate_apps, run_module, transport_argument_spec)
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import check_app_id
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import migrate_apps
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import (
+    client_from_options, run_module, transport_argument_spec, transport_options)
+from ansible_collections.deis.platform.plugins.module_utils._deis_plan import summary
 
-STATUSES = ("migrated", "already_done", "skipped", "failed")
+ARGUMENT_SPEC = {
+    "old_controller": {"type": "str", "required": True}, "old_username": {"type": "str"},
+    "old_password": {"type": "str", "no_log": True}, "old_token": {"type": "str", "no_log": True},
+    "new_controller": {"type": "str", "required": True}, "new_username": {"type": "str", "required": True},
+    "new_password": {"type": "str", "no_log": True}, "new_token": {"type": "str", "no_log": True},
+    "registry": {"type": "str", "required": True}, "old_domain": {"type": "str", "required": True},
+    "apps": {"type": "list", "elements": "str"}, "concurrency": {"type": "int", "default": 8},
+    "record": {"type": "path"}, "register_users": {"type": "bool", "default": False}, "passwords_file": {"type": "path", "no_log": False},
+    **transport_argument_spec(),
+}
 
 
-def work(module):
+def read_record(path):
+    """{app: release version} from the record file, {} when there is none."""
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return {}
+    except ValueError as error:
+        raise ValueError("the record %s is not JSON: %s" % (path, error))
+    releases = data.get("releases") if isinstance(data, dict) else None
+    return {str(app): int(version) for app, version in (releases or {}).items()}
+
+
+def write_record(path, releases):
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    tmp = path + ".tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"releases": releases}, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def work(module, clients):
     params = module.params
     if params["apps"] is not None:
         for app_id in params["apps"]:
             check_app_id(app_id)
-    common = (params["validate_certs"], params["timeout"], params["retries"], params["retry_delay"])
     for side in ("old", "new"):
         if not params[side + "_token"] and not (params[side + "_username"] and params[side + "_password"]):
             raise ValueError("give %s_token or %s_username and %s_password" % (side, side, side))
-    old = client_from_options(params["old_controller"], params["old_username"], params["old_password"], params["old_token"], None, *common)
-    new = client_from_options(params["new_controller"], params["new_username"], params["new_password"], params["new_token"], None, *common)
-    app_ids = params["apps"] if params["apps"] is not None else [app["id"] for app in old.apps()]
-    results = migrate_apps(old, new, app_ids, params["registry"], params["old_domain"], params["new_username"], params["concurrency"],
-                           module.check_mode)
-    summary = {status: sum(1 for item in results if item["status"] == status) for status in STATUSES}
+    transport = transport_options(params)
+    old = client_from_options(params["old_controller"], params["old_username"], params["old_password"], params["old_token"], None,
+                              clients, **transport)
+    new = client_from_options(params["new_controller"], params["new_username"], params["new_password"], params["new_token"], None,
+                              clients, **transport)
+    recorded = read_record(params["record"])
+    outcome = migrate_apps(old, new, params["apps"], params["registry"], params["old_domain"], params["new_username"],
+                           params["concurrency"], module.check_mode, recorded, params["register_users"], params["passwords_file"])
+    results = outcome["results"]
+    accepted = {item["app"]: item.pop("accepted_release") for item in results if item.get("accepted_release")}
     for item in results:
+        item.pop("accepted_release", None)
         if item["status"] == "failed":
             module.warn("app %s failed: %s" % (item["app"], item["reason"]))
-    return {"changed": summary["migrated"] > 0, "results": results, "summary": summary}
+    if params["record"] and accepted and not module.check_mode:
+        write_record(params["record"], dict(recorded, **accepted))
+    changed = any(item["changed"] for item in results) or bool(outcome["users"]["registered"])
+    if module.check_mode:
+        changed = any(item["steps"] for item in results) or bool(outcome["users"]["registered"])
+    return {"changed": changed, "results": results, "summary": summary(results), "users": outcome["users"]}
 
 
 def main():
-    spec = {
-        "old_controller": {"type": "str", "required": True}, "old_username": {"type": "str"},
-        "old_password": {"type": "str", "no_log": True}, "old_token": {"type": "str", "no_log": True},
-        "new_controller": {"type": "str", "required": True}, "new_username": {"type": "str", "required": True},
-        "new_password": {"type": "str", "no_log": True}, "new_token": {"type": "str", "no_log": True},
-        "registry": {"type": "str", "required": True}, "old_domain": {"type": "str", "required": True},
-        "apps": {"type": "list", "elements": "str"}, "concurrency": {"type": "int", "default": 8},
-        **transport_argument_spec(),
-    }
-    run_module(AnsibleModule(argument_spec=spec, supports_check_mode=True), work)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           required_if=[("register_users", True, ("passwords_file",))])
+    run_module(module, work)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ updated:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import fqdn, zone_snippet
+from ansible_collections.deis.platform.plugins.module_utils._dns_zone import fqdn, zone_snippet
 
 BATCH = 50
 

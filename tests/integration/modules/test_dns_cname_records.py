@@ -15,13 +15,13 @@ import sys
 
 import pytest
 
-from ansible_collections.deis.platform.plugins.module_utils import _deis_api
+from ansible_collections.deis.platform.plugins.module_utils import _dns_zone
 
 SANDBOX_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "sandbox", "lib")
 sys.path.insert(0, os.path.abspath(SANDBOX_LIB))
 from deis_sandbox import dns  # noqa: E402  pylint: disable=wrong-import-position
 
-COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_deis_api.__file__), *[".."] * 5))
+COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_dns_zone.__file__), *[".."] * 5))
 MODULE = os.path.join(COLLECTIONS_ROOT, "ansible_collections", "deis", "platform", "plugins", "modules", "dns_cname_records.py")
 ZONE = "oldcluster.unit.test"
 NEW = "newcluster.unit.test"

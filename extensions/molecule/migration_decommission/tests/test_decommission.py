@@ -1,5 +1,6 @@
-"""After deis.platform.migrate_apps with deis_migrate_decommission (converge and idempotence): every app
-runs on the new cluster, the old platform is stopped and its controller silent; a re-run ends early.
+"""After deis.platform.migrate_apps with deis_migrate_decommission (converge and idempotence): every deployed app
+runs on the new cluster, the old platform is stopped, its controller silent and its registry stopped, and the
+migrated apps still take a `deis config:set` (their builds no longer need the old registry); a re-run ends early.
 With the old platform started again, the guards refuse to stop it: check mode, an app filter, a deisctl
 of another platform, an app failing its router test, an app skipped for a name conflict.  The tests run
 in this order."""
@@ -11,12 +12,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
 from sandbox_helpers import PLAYBOOKS, SANDBOX, ansible_playbook, sandbox_status, wait_until  # noqa: E402  pylint: disable=wrong-import-position
+from migration_helpers import Rehearsal, read_apps  # noqa: E402  pylint: disable=wrong-import-position
+
+from deis_sandbox import migration  # noqa: E402  pylint: disable=wrong-import-position
 
 REPORT = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "migration-report", "report.json")
 
@@ -43,19 +48,35 @@ def migrate(status, *extra, report_dir=None):
 
 
 def old_controller_answers(status):
+    """Any HTTP answer from the old controller's address (a 401 for /v1/ without a token)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(status["migration"]["old_controller"]["url"] + "/healthz", timeout=2) as answer:
+        with opener.open(status["migration"]["old_controller"]["url"] + "/v1/", timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def old_registry_answers(status):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open("http://%s/v1/_ping" % status["migration"]["registry"]["endpoint"], timeout=2) as answer:
             return answer.status == 200
     except OSError:
         return False
 
 
 def test_every_app_was_migrated_and_passed_its_test():
+    """The never-deployed app has nothing to test (not_deployed); every other app passed its router test."""
     with open(REPORT, encoding="utf-8") as handle:
         report = json.load(handle)
     assert len(report["apps"]) == 8
-    assert all(app["status"] in ("migrated", "already_done") and app["router"]["ok"] for app in report["apps"]), report
+    statuses = [app["status"] for app in report["apps"]]
+    assert statuses.count("not_deployed") == 1, report
+    assert all(app["router"]["ok"] for app in report["apps"] if app["status"] != "not_deployed"), report
+    assert set(statuses) <= {"migrated", "already_done", "not_deployed"}, report
 
 
 def test_the_old_platform_is_stopped(status):
@@ -67,6 +88,29 @@ def test_the_old_platform_is_stopped(status):
 
 def test_the_old_controller_no_longer_answers(status):
     assert not old_controller_answers(status)
+
+
+def test_the_old_registry_stopped_with_the_platform(status):
+    """The sandbox stops the old registry when fleet runs no deis-registry@N unit any more."""
+    assert not old_registry_answers(status)
+    assert sandbox_status()["migration"]["registry"]["running"] is False
+
+
+def test_config_set_on_three_migrated_apps_still_works(status):
+    """`deis config:set` makes a release, and v1.12+ publish it by pulling the build's image again
+    (registry/dockerclient.py): with the old registry gone it works only for builds that no longer name it."""
+    rehearsal = Rehearsal()
+    news = read_apps(rehearsal.new)
+    apps = sorted(app for app, info in news.items() if info["builds"])[:3]
+    assert len(apps) == 3
+    before = len(rehearsal.records("new"))
+    for app in apps:
+        answer = rehearsal.new.call("POST", "/v1/apps/%s/config/" % app, {"values": {"AFTER_DECOMMISSION": "yes"}})
+        assert answer.status == 201, (app, answer)
+    records = rehearsal.records("new")[before:]
+    assert sorted(record["app"] for record in records) == apps
+    old_registry = rehearsal.vars["deis_old_registry"]
+    assert all(record["outcome"] == "ok" and not record["pulled"].startswith(old_registry + "/") for record in records), records
 
 
 def test_a_rerun_finds_the_record_and_ends_early(status):
@@ -86,7 +130,7 @@ def test_start_the_old_platform_again_for_the_guards(status):
 def test_check_mode_shows_the_plan_and_changes_nothing(status):
     run = migrate(status, "--check")
     assert run.returncode == 0, run.stdout[-3000:]
-    assert "already done: 8" in run.stdout
+    assert re.search(r"already done: [1-8]\b", run.stdout), run.stdout[-2000:]
     assert "changed=0" in run.stdout
     assert all(row[3:5] == ["active", "running"] for row in platform_rows())
 
@@ -152,12 +196,6 @@ def test_decommission_from_a_workstation_through_the_tunnel(status, workstation)
     wait_until(lambda: old_controller_answers(status), 15, 0.2, what="the old controller to answer")
 
 
-def read_vars(path):
-    with open(path, encoding="utf-8") as handle:
-        return {name: json.loads(value) for name, _sep, value in
-                (line.partition(": ") for line in handle if not line.startswith("#") and ": " in line)}
-
-
 def old_api(settings, method, path, body=None, token=None):
     headers = {"Content-Type": "application/json"}
     if token:
@@ -170,13 +208,13 @@ def old_api(settings, method, path, body=None, token=None):
 
 
 def test_a_skipped_app_keeps_the_old_platform_running(status):
-    settings = read_vars(status["migration"]["vars_file"])
+    settings = migration.read_vars(status["migration"]["vars_file"])
     token = old_api(settings, "POST", "/v1/auth/login/",
                     {"username": settings["deis_old_username"], "password": settings["deis_old_password"]})["token"]
     old_api(settings, "POST", "/v1/apps/", {"id": "late-app"}, token)
     subprocess.run([SANDBOX, "fault", "app-name-taken", "late-app"], check=True)
     run = migrate(status)
     assert run.returncode != 0
-    assert "Not decommissioning the old cluster: not migrated ['late-app']" in run.stdout, run.stdout[-2000:]
+    assert re.search(r"Not decommissioning the old cluster: [^\n]*late-app", run.stdout), run.stdout[-2000:]
     assert "Stop the old platform" not in run.stdout
     assert all(row[3:5] == ["active", "running"] for row in platform_rows())

@@ -9,11 +9,13 @@ import time
 
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
-from deis_sandbox import controller, deis_platform, images, migration, nodes, reset, router, services, watcher
+from deis_sandbox import deis_platform, images, migration, nodes, reset, router, services, watcher
 from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
 from deis_sandbox.run import SandboxError, run, wait_until
 
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+# deis/deis v1.12.3 controller/api/models.py validate_id_is_docker_compatible
+APP_ID_RE = re.compile(r"^[a-z0-9-]+$")
 DEFAULT_VERSIONS = {"coreos": ("835.12.0", "1068.8.0"), "flatcar": ("3227.2.4", "3374.2.5")}
 SANDBOX_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "sandbox")
 MAX_NODES = 20
@@ -55,9 +57,23 @@ def fraction_arg(text):
 
 
 def app_id_arg(text):
-    if not controller.APP_ID_RE.match(text):
+    if not APP_ID_RE.match(text):
         raise argparse.ArgumentTypeError("'%s' is not a Deis app name ([a-z0-9-]+)" % text)
     return text
+
+
+def regex_arg(text):
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError("'%s' is not a regular expression (%s)" % (text, error)) from error
+    return text
+
+
+def nodes_count_arg(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("'%s' is not a whole number from 1" % text)
+    return int(text)
 
 
 def seconds_arg(text):
@@ -87,7 +103,14 @@ def parser():
     up.add_argument("--deis", type=deis_platform.version_arg, metavar="VERSION",
                     help="also install and start the Deis platform of VERSION (%s) with its deisctl" % ", ".join(deis_platform.SUPPORTED))
     up.add_argument("--apps", type=apps_arg, default=0,
-                    help="also bring up the app-migration rehearsal: old controller with N apps, registry, new controller, router, DNS")
+                    help="also bring up the app-migration rehearsal: the old cluster (upstream controller with N apps, its "
+                         "v1 registry, DNS) and the new one (upstream controller, its v1 registry, router)")
+    up.add_argument("--old-deis", choices=migration.OLD_VERSIONS,
+                    help="the old cluster's controller with --apps (default: --deis when given, else v1.12.3)")
+    up.add_argument("--new-deis", choices=migration.NEW_VERSIONS, default=migration.NEW_VERSIONS[0],
+                    help="the new cluster's controller with --apps")
+    up.add_argument("--publish-delay", type=seconds_arg, default=1.0,
+                    help="seconds the new controller's publish recorder spends per pull (a small image's pull)")
     sub.add_parser("status", help="print the sandbox as JSON")
     sub.add_parser("down", help="remove everything the sandbox created")
     sub.add_parser("build", help="build the node image (cached)")
@@ -107,12 +130,24 @@ def parser():
     kinds.add_parser("clear", help="disarm NODE's faults; without NODE, put the whole sandbox back as 'up' left it "
                      "(faults off, etcd and every node up, OS versions as brought up, update-engine masked, "
                      "reboot lock free)").add_argument("node", nargs="?")
-    errors = kinds.add_parser("controller-errors", help="the old or new controller answers FRACTION of requests 500/503 (0: off)")
-    errors.add_argument("side", choices=tuple(migration.SIDES))
+    errors = kinds.add_parser("controller-errors", help="the old or new controller's proxy answers FRACTION of the requests "
+                              "5xx: half before forwarding (503), half after the controller did the work (502); 0: off")
+    errors.add_argument("side", choices=migration.SIDES)
     errors.add_argument("fraction", type=fraction_arg)
+    slow = kinds.add_parser("controller-slow", help="the old or new controller's answers to requests whose path matches "
+                            "PATH_REGEX (all) come SECONDS late; adds to the slow rules until clear")
+    slow.add_argument("side", choices=migration.SIDES)
+    slow.add_argument("seconds", type=seconds_arg)
+    slow.add_argument("path_regex", nargs="?", type=regex_arg)
+    slow.add_argument("--method", choices=("GET", "POST", "PUT", "DELETE"), help="only requests of this method")
+    slow.add_argument("--times", type=nodes_count_arg, help="only the first N matching requests")
     kinds.add_parser("registry-stop", help="stop the old cluster's registry")
     kinds.add_parser("registry-start", help="start the old cluster's registry again")
     kinds.add_parser("app-name-taken", help="another user creates APP on the new controller").add_argument("app", type=app_id_arg)
+    drop = kinds.add_parser("registry-drop", help="remove APP's TAG (default: its newest v<N>) from the old registry, "
+                            "so that pulling it fails")
+    drop.add_argument("app", type=app_id_arg)
+    drop.add_argument("tag", nargs="?")
     fails = kinds.add_parser("unit-fails", help="Deis COMPONENT (or COMPONENT@N) fails to start on NODE or all nodes")
     fails.add_argument("node")
     fails.add_argument("component")
@@ -128,7 +163,18 @@ def options_of(args):
     return {"nodes": args.nodes, "flavor": args.flavor, "coreos": args.coreos or default_now,
             "coreos_available": args.coreos_available or default_available, "update_group": args.update_group,
             "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl, "apps": args.apps,
-            **({"deis": args.deis} if args.deis else {})}
+            **({"deis": args.deis} if args.deis else {}), **(migration_options(args) if args.apps else {})}
+
+
+def migration_options(args):
+    """The clusters of `up --apps`: with --deis the old cluster's controller is the nodes' platform version."""
+    old = args.old_deis or (args.deis if args.deis else migration.OLD_VERSIONS[0])
+    if old not in migration.OLD_VERSIONS:
+        raise SandboxError("with --apps the nodes' platform is the old cluster's: --deis must be %s, not %s"
+                           % (" or ".join(migration.OLD_VERSIONS), old))
+    if args.deis and args.old_deis and args.deis != args.old_deis:
+        raise SandboxError("--deis %s and --old-deis %s: the nodes run the old cluster's platform" % (args.deis, args.old_deis))
+    return {"old_deis": old, "new_deis": args.new_deis, "publish_delay": args.publish_delay}
 
 
 def cmd_up(args):
@@ -166,7 +212,10 @@ def cmd_up(args):
         handle.write("\n".join(known_hosts) + "\n")
     # The migration rehearsal comes up while the nodes boot.
     old_deisctl_host = state["nodes"][0]["name"] if options.get("deis") else None
-    migration_vars = migration.up(options["apps"], SANDBOX_SCRIPT, old_deisctl_host) if options["apps"] else None
+    migration_vars = None
+    if options["apps"]:
+        migration_vars = migration.up(options["apps"], SANDBOX_SCRIPT, old_deisctl_host, options["old_deis"],
+                                      options["new_deis"], options["publish_delay"])
     for spec in state["nodes"]:
         nodes.wait_ready(spec)
     wanted = {spec["machine_id"] for spec in state["nodes"]}
@@ -261,18 +310,23 @@ def write_fault(name, fault, text):
         handle.write(text)
 
 
-MIGRATION_FAULTS = ("controller-errors", "registry-stop", "registry-start", "app-name-taken")
+MIGRATION_FAULTS = ("controller-errors", "controller-slow", "registry-stop", "registry-start", "app-name-taken",
+                    "registry-drop")
 
 
 def migration_fault(args):
     if args.fault == "controller-errors":
-        migration.set_error_fraction(args.side, args.fraction)
+        migration.set_controller_errors(args.side, args.fraction)
+    elif args.fault == "controller-slow":
+        migration.add_controller_slow(args.side, args.seconds, args.path_regex, args.method, args.times)
     elif args.fault == "registry-stop":
         migration.stop_registry()
     elif args.fault == "registry-start":
-        migration.start_registry()
+        migration.restart_registry()
     elif args.fault == "app-name-taken":
         migration.take_app_name(args.app)
+    elif args.fault == "registry-drop":
+        print("dropped %s:%s" % (args.app, migration.drop_registry_tag(args.app, args.tag)))
 
 
 def cmd_fault(args):
@@ -290,7 +344,10 @@ def cmd_fault(args):
     elif args.fault == "clear" and args.node:
         disarm(node_spec(state, args.node)["name"])
     elif args.fault == "clear":
-        print("back to how 'up' left it (%d node(s) rebooted)" % reset.reset(state, disarm))
+        rebooted = reset.reset(state, disarm)
+        if state["options"].get("apps"):
+            migration.reset_faults()
+        print("back to how 'up' left it (%d node(s) rebooted)" % rebooted)
     elif args.fault == "unit-fails":
         deis_platform.fault_unit_fails(state, args.node, args.component, args.version)
     else:
@@ -318,7 +375,7 @@ COMMANDS = {"up": cmd_up, "status": cmd_status, "down": cmd_down, "fault": cmd_f
             "membership": cmd_membership, "_watch": lambda args: watcher.watch_forever(),
             "prober": lambda args: deis_platform.cmd_prober(args.action, SANDBOX_SCRIPT)}
 # Servers the sandbox starts in the background, with their own options.
-SERVERS = {"_controller": controller.main, "_router": router.main, "_prober": deis_platform.prober_main}
+SERVERS = {"_router": router.main, "_registry-gate": migration.registry_gate_main, "_prober": deis_platform.prober_main}
 
 
 def main(argv):

@@ -1,6 +1,7 @@
 """An HTTP proxy in front of a controller that injects faults, and nothing else.
 
-    python3 faultproxy.py --listen 7110 --target 7100 --knobs FILE [--log FILE]
+    python3 faultproxy.py --listen 7110 --target 7100 --knobs FILE [--log FILE] [--nginx 1.10.1]
+                          [--gate-etcd URL --gate-units REGEX]
 
 Requests and answers pass unchanged (status, reason, headers as written — DEIS_API_VERSION,
 DEIS_PLATFORM_VERSION, Location of a redirect — and body), except hop-by-hop headers and the
@@ -17,11 +18,21 @@ framing: answers are sent with Content-Length.  The knobs, a JSON file re-read w
   STATUS — the controller did the work (the dangerous case for a POST).
 * slow: matching requests get their answer SECONDS late (after the controller answered); "times"
   limits how many requests a rule slows (all when absent).  Counts restart when the file changes.
+  A slowed request is neither refused nor failed; a refused one does not count as slowed.
 `method` and `path` (a regex searched in the path with its query) narrow a rule; absent, it
 matches everything.  Error bodies are the built-in pages of the nginx in front of a Deis v1
-controller: the deis router builds nginx 1.9.6 (deis/deis v1.12.3 router/rootfs/bin/build:5) and
-its nginx.conf leaves server_tokens on, so the page ends `<center>nginx/1.9.6</center>`.
-Every request is logged to --log as one JSON line: method, path, status, injected fault.
+controller, the cluster's router (--nginx, its version: NGINX_VERSIONS); its nginx.conf leaves
+server_tokens on (v1.7.3 and v1.12.3 do not set it, v1.13.4 router/rootfs/etc/confd/templates/
+nginx.conf:16 defaults it to on), so the page ends `<center>nginx/1.9.6</center>`.
+Every request is logged to --log as one JSON line when it is answered: time, method, path, status,
+injected fault (fail_before, fail_after, slow or null) and the seconds it took.
+
+With --gate-etcd the proxy stands for a controller of a Deis platform that runs on the sandbox's
+nodes: its port is open until fleet has reported one of the units named by --gate-units running,
+and from then on only while one of them runs (the unit state keys /_coreos.com/fleet/state/<unit>
+that the nodes' fleet agent writes, node/rootfs/usr/lib/deis-sandbox/lib/simlib/fleetagent.py:
+fleet's state namespace, coreos/fleet v0.11.5 registry/unit_state.go:31).  A stopped platform's
+controller takes no connection at all.
 """
 import argparse
 import http.client
@@ -33,20 +44,30 @@ import re
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
               "transfer-encoding", "upgrade", "content-length"}
-INJECTED_HEADERS = [("Server", "nginx/1.9.6"), ("Content-Type", "text/html")]
-REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
+REASONS = {404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
            504: "Gateway Time-out"}
+# The nginx each Deis router builds: v1.7.3 router/build.sh:13, v1.12.3 and v1.13.4 router/rootfs/bin/build:5.
+NGINX_VERSIONS = {"v1.7.3": "1.9.0", "v1.12.3": "1.9.6", "v1.13.4": "1.10.1"}
+DEFAULT_NGINX = "1.9.6"
+FLEET_STATE = "/v2/keys/_coreos.com/fleet/state"
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 FORWARD_TIMEOUT = 1300  # longer than the controller's gunicorn timeout (1200 s, templates/gconf.py)
 
 
-def nginx_page(status):
-    """nginx's built-in error page (nginx 1.9 src/http/ngx_http_special_response.c)."""
+def nginx_page(status, nginx=DEFAULT_NGINX):
+    """nginx's built-in error page with server_tokens on (nginx 1.9/1.10 src/http/ngx_http_special_response.c)."""
     title = "%d %s" % (status, REASONS.get(status, "Error"))
     return ("<html>\r\n<head><title>%s</title></head>\r\n<body bgcolor=\"white\">\r\n<center><h1>%s</h1></center>\r\n"
-            "<hr><center>nginx/1.9.6</center>\r\n</body>\r\n</html>\r\n" % (title, title)).encode()
+            "<hr><center>nginx/%s</center>\r\n</body>\r\n</html>\r\n" % (title, title, nginx)).encode()
+
+
+def nginx_headers(nginx=DEFAULT_NGINX):
+    return [("Server", "nginx/" + nginx), ("Content-Type", "text/html")]
 
 
 class Knobs:
@@ -76,21 +97,26 @@ class Knobs:
         return self.values
 
     def decide(self, method, path):
-        """(fault or None, status, extra seconds) for one request."""
+        """(fault or None, status, extra seconds) for one request: refused before forwarding, else slowed (a slowed
+        request is answered as the controller answered it, and counts against its rule's "times"), else maybe
+        failed after forwarding."""
         with self.lock:
             values = self.current()
-            fault, status = None, None
-            for name in ("fail_before", "fail_after"):
-                rule = values.get(name)
-                if rule and matches(rule, method, path) and self.random.random() < rule.get("fraction", 0):
-                    fault, status = name, rule.get("status", 503 if name == "fail_before" else 502)
-                    break
+            if self.draw(values.get("fail_before"), method, path):
+                return "fail_before", values["fail_before"].get("status", 503), 0
             delay = 0
             for index, rule in enumerate(values.get("slow") or []):
                 if matches(rule, method, path) and self.slowed.get(index, 0) < rule.get("times", float("inf")):
                     self.slowed[index] = self.slowed.get(index, 0) + 1
                     delay += rule.get("seconds", 0)
-            return fault, status, delay
+            if delay:
+                return "slow", None, delay
+            if self.draw(values.get("fail_after"), method, path):
+                return "fail_after", values["fail_after"].get("status", 502), 0
+            return None, None, 0
+
+    def draw(self, rule, method, path):
+        return bool(rule) and matches(rule, method, path) and self.random.random() < rule.get("fraction", 0)
 
 
 def matches(rule, method, path):
@@ -104,7 +130,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     target = None
     knobs = None
     log_path = None
+    nginx = DEFAULT_NGINX
     log_lock = threading.Lock()
+
+    def nginx_answer(self, status):
+        return status, REASONS.get(status, "Error"), nginx_headers(self.nginx), nginx_page(status, self.nginx)
 
     def read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -120,11 +150,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else None
 
     def handle_any(self):
+        started = time.time()
         body = self.read_body()
         fault, status, delay = self.knobs.decide(self.command, self.path)
         if fault == "fail_before":
-            self.answer(status, REASONS.get(status, "Error"), INJECTED_HEADERS, nginx_page(status))
-            self.record(status, fault)
+            self.answer_and_record(self.nginx_answer(status), fault, started)
             return
         headers = [(name, value) for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP]
         if body is not None:
@@ -141,13 +171,21 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                       [(n, v) for n, v in response.getheaders() if n.lower() not in kept], response.read())
             upstream.close()
         except OSError:
-            answer = (502, REASONS[502], INJECTED_HEADERS, nginx_page(502))
+            answer = self.nginx_answer(502)
         if delay:
             time.sleep(delay)
         if fault == "fail_after":
-            answer = (status, REASONS.get(status, "Error"), INJECTED_HEADERS, nginx_page(status))
-        self.answer(*answer)
-        self.record(answer[0], fault or ("slow" if delay else None))
+            answer = self.nginx_answer(status)
+        self.answer_and_record(answer, fault, started)
+
+    def answer_and_record(self, answer, fault, started):
+        """Answer (the client may have given up waiting: then nobody reads it) and log the request."""
+        try:
+            self.answer(*answer)
+        except OSError:
+            self.close_connection = True
+        finally:
+            self.record(answer[0], fault, started)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
 
@@ -161,11 +199,11 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def record(self, status, fault):
+    def record(self, status, fault, started):
         if not self.log_path:
             return
         line = json.dumps({"time": time.time(), "method": self.command, "path": self.path, "status": status,
-                           "fault": fault})
+                           "fault": fault, "seconds": round(time.time() - started, 3)})
         with self.log_lock, open(self.log_path, "a") as handle:
             handle.write(line + "\n")
 
@@ -173,11 +211,71 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         """Quiet: the JSON log above is the record."""
 
 
-def serve(listen, target, knobs_path, log_path=None):
-    handler = type("Handler", (ProxyHandler,), {"target": target, "knobs": Knobs(knobs_path), "log_path": log_path})
+class PlatformGate:
+    """Whether the platform units named by a regex run, from fleet's unit state keys in etcd (see --gate-etcd)."""
+
+    UNKNOWN = "unknown"
+
+    def __init__(self, etcd_endpoint, units):
+        self.url = etcd_endpoint.rstrip("/") + FLEET_STATE
+        self.units = re.compile(units)
+        self.seen_running = False
+        self.last = True
+
+    def units_running(self):
+        """True / False whether a matching unit runs, None when fleet has no such unit, UNKNOWN when etcd does not
+        answer.  A state value is fleet's JSON (loadState, activeState, subState, machineState, unitHash)."""
+        try:
+            with NO_PROXY.open(self.url, timeout=2) as answer:
+                listing = json.loads(answer.read())["node"].get("nodes") or []
+        except urllib.error.HTTPError as error:
+            return None if error.code == 404 else self.UNKNOWN
+        except (OSError, ValueError, KeyError):
+            return self.UNKNOWN
+        states = []
+        for node in listing:
+            if self.units.fullmatch(node["key"].rsplit("/", 1)[-1]):
+                try:
+                    states.append(json.loads(node.get("value") or "{}"))
+                except ValueError:
+                    states.append({})
+        if not states:
+            return None
+        return any(state.get("activeState") == "active" and state.get("subState") == "running" for state in states)
+
+    def is_open(self):
+        """Open until a unit has run; then open only while one runs.  Unchanged while etcd does not answer."""
+        running = self.units_running()
+        if running != self.UNKNOWN:
+            self.seen_running = self.seen_running or running is True
+            self.last = running is True or not self.seen_running
+        return self.last
+
+
+def make_server(listen, handler):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", listen), handler)
     server.daemon_threads = True
-    server.serve_forever()
+    return server
+
+
+def serve(listen, target, knobs_path, log_path=None, nginx=DEFAULT_NGINX, gate=None, poll=0.5):
+    """Serve until killed; with GATE (a PlatformGate) the listening socket exists only while the gate is open."""
+    handler = type("Handler", (ProxyHandler,), {"target": target, "knobs": Knobs(knobs_path), "log_path": log_path,
+                                                "nginx": nginx})
+    if gate is None:
+        make_server(listen, handler).serve_forever()
+        return
+    while True:
+        while not gate.is_open():
+            time.sleep(poll)
+        server = make_server(listen, handler)
+        serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        serving.start()
+        while gate.is_open():
+            time.sleep(poll)
+        server.shutdown()
+        server.server_close()
+        serving.join()
 
 
 def read_log(log_path):
@@ -196,17 +294,26 @@ def write_knobs(knobs_path, values):
     os.replace(tmp, knobs_path)
 
 
-def start(listen, target, folder):
+def knobs_path(folder):
+    return os.path.join(folder, "knobs.json")
+
+
+def start(listen, target, folder, nginx=DEFAULT_NGINX, gate_etcd=None, gate_units=None):
     """Run the proxy in the background (its PID in FOLDER/proxy.pid), knobs FOLDER/knobs.json (empty
-    at first), log FOLDER/proxy.jsonl; returns the knobs path once the proxy accepts connections."""
+    at first), log FOLDER/proxy.jsonl; returns the knobs path once the proxy accepts connections
+    (with a gate: once it runs, as the gate may keep the port closed)."""
     import socket
-    from deis_sandbox.run import start_background, wait_until
+    from deis_sandbox.run import read_pid, start_background, wait_until
     os.makedirs(folder, exist_ok=True)
-    knobs = os.path.join(folder, "knobs.json")
+    knobs = knobs_path(folder)
     write_knobs(knobs, {})
+    gate = ["--gate-etcd", gate_etcd, "--gate-units", gate_units] if gate_etcd else []
     start_background([sys.executable, os.path.abspath(__file__), "--listen", str(listen), "--target", str(target),
-                      "--knobs", knobs, "--log", os.path.join(folder, "proxy.jsonl")],
+                      "--knobs", knobs, "--log", os.path.join(folder, "proxy.jsonl"), "--nginx", nginx] + gate,
                      os.path.join(folder, "proxy.out"), os.path.join(folder, "proxy.pid"))
+    if gate_etcd:
+        wait_until(lambda: read_pid(os.path.join(folder, "proxy.pid")), 5, interval=0.1, what="the gated proxy")
+        return knobs
 
     def accepting():
         try:
@@ -229,8 +336,14 @@ def main(argv):
     parser.add_argument("--target", type=int, required=True)
     parser.add_argument("--knobs", required=True)
     parser.add_argument("--log")
+    parser.add_argument("--nginx", default=DEFAULT_NGINX, help="version of the router's nginx, shown on error pages")
+    parser.add_argument("--gate-etcd", metavar="URL", help="serve only while fleet (in this etcd) runs a --gate-units unit")
+    parser.add_argument("--gate-units", metavar="REGEX", help="fleet unit names of the gate, e.g. deis-controller\\.service")
     options = parser.parse_args(argv)
-    serve(options.listen, options.target, options.knobs, options.log)
+    if options.gate_etcd and not options.gate_units:
+        parser.error("--gate-etcd needs --gate-units")
+    gate = PlatformGate(options.gate_etcd, options.gate_units) if options.gate_etcd else None
+    serve(options.listen, options.target, options.knobs, options.log, options.nginx, gate)
 
 
 if __name__ == "__main__":

@@ -1,44 +1,58 @@
-"""The app-migration rehearsal of `sandbox up --apps N`: the old cluster (a Deis v1.12.3 controller
-seeded with N apps, its registry holding one image per release, its DNS zone in BIND) and the new
-one (an empty Deis v1.13.4 controller and its router), plus the vars file for migrate_apps."""
+"""The app-migration rehearsal of `sandbox up --apps N`: two Deis v1 clusters made of the real upstream
+components (upstream.py: the deis/deis controller and the deis-v1-lts docker-registry, built from
+shared/upstream/), and the vars file deis.platform.migrate_apps reads.
+
+* old cluster: the controller (v1.12.3, or --old-deis v1.7.3) behind its fault proxy, its own v1
+  registry holding its apps' images, N apps seeded through the API as users made them (seeding.py),
+  its DNS zone in a real BIND (dns.py);
+* new cluster: the controller (v1.13.4, or --new-deis v1.12.3) behind its fault proxy, its own v1
+  registry (each publish pushes the release image there), the operator's account and those of the
+  old cluster's owners, and its router (router.py).
+
+Each controller runs with several gunicorn threads (one process serving overlapping requests, as a
+multi-worker production controller does); the new one's publish recorder spends --publish-delay
+seconds per pull, the old one none (it only publishes while it is seeded).  The fault proxies
+(faultproxy.py) stand where the clusters' routers stand in front of their controllers; every fault
+of `sandbox fault` acts there or on the registries, never inside upstream's code.  With
+`up --deis VERSION` the nodes run the old cluster's platform: the old controller's proxy answers
+only while fleet runs deis-controller.service (once it has run) and the old registry stops while
+fleet runs no deis-registry@N.service (once one has run)."""
+import argparse
+import concurrent.futures
+import http.client
 import json
 import os
-import random
 import secrets
-import shutil
 import socket
+import sqlite3
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+import urllib.parse
 
-from deis_sandbox import controller, dns, registry
+from deis_sandbox import deisapi, dns, faultproxy, seeding, upstream, v1registry
 from deis_sandbox.paths import ETCD_ENDPOINT, migration_ports, state_path
 from deis_sandbox.run import SandboxError, read_pid, start_background, stop_pid, wait_until
 
 OLD_DOMAIN = "oldcluster.sandbox.test"
 NEW_DOMAIN = "newcluster.sandbox.test"
-SIDES = {"old": {"domain": OLD_DOMAIN, "version": "1.12.3"}, "new": {"domain": NEW_DOMAIN, "version": "1.13.4"}}
+SIDES = ("old", "new")
+DOMAINS = {"old": OLD_DOMAIN, "new": NEW_DOMAIN}
+OLD_VERSIONS = ("v1.12.3", "v1.7.3")
+NEW_VERSIONS = ("v1.13.4", "v1.12.3")
 DNS_KEY_NAME = "deis-sandbox-ddns"
-OPERATOR = "admin"
-OLD_USERS = (OPERATOR, "alice", "bob", "carol")
+OPERATOR = seeding.ADMIN
+# The new cluster's accounts: the operator first (the superuser), then the old owners; dave has none there.
+NEW_USERS = seeding.OWNERS
 SQUATTER = "squatter"
-SEED_START = datetime(2016, 3, 1, 9, 0, tzinfo=timezone.utc)
-FIXED_NAMES = ("happy-bandit", "api-v2", "2048-game")
-PLAIN_VALUES = {"LOG_LEVEL": "info", "WORKERS": "4", "FEATURE_FLAGS": "beta,dark-mode", "TZ": "Europe/Berlin", "CACHE_TTL": "300"}
-ODD_VALUES = {
-    "GREETING": 'He said "hello" and left',
-    "MULTILINE": "line one\nline two\n  indented line three",
-    "UNICODE_TEXT": "Gr\u00fc\u00dfe aus K\u00f6ln \u2013 \u2603 \u96ea \U0001f680",
-    "EQUALS_AND_SPACES": "a=b c = d  e==",
-    "PADDED": "  leading and trailing spaces  ",
-    "SINGLE_QUOTES": "it's 'quoted'",
-    "SHELL_CHARS": "$HOME `id` $(date); echo hi && exit 1 | cat > /dev/null",
-    "BACKSLASHES": "C:\\deis\\app \\n is not a newline",
-    "JSON_BLOB": '{"key": "value", "list": [1, 2, 3]}',
-    "EMPTY": "",
-    "TABS": "col1\tcol2\tcol3",
-    "DATABASE_URL": "postgres://app:p%40ss=w0rd@db.internal:5432/app?sslmode=require&x=1",
-}
+CONTAINERS = {"registry": "old-registry", "new_registry": "new-registry", "old_controller": "old-controller",
+              "new_controller": "new-controller"}
+CONTROLLER_THREADS = 8
+SEED_THREADS = 8
+# Fleet units the gates follow (the platform's unit names, deisctl's units: node/.../simlib/deisplatform.py).
+CONTROLLER_UNITS = r"deis-controller\.service"
+REGISTRY_UNITS = r"deis-registry@\d+\.service"
+GATE_POLL = 0.5
+ERROR_SEED = 7
 
 
 def folder(*parts):
@@ -49,8 +63,27 @@ def vars_path():
     return state_path("migration-vars.yml")
 
 
-def controller_dir(side):
-    return folder(side + "-controller")
+def data_dir(component):
+    """Host folder mounted at /data of a container (old_controller, new_registry, ...)."""
+    return folder(component.replace("_", "-"))
+
+
+def container(component):
+    """The container of a component (registry, new_registry, old_controller, new_controller), named after
+    DEIS_SANDBOX_CONTAINER_PREFIX (default deis-sandbox-) so that tests can run one beside a sandbox."""
+    return os.environ.get("DEIS_SANDBOX_CONTAINER_PREFIX", "deis-sandbox-") + CONTAINERS[component]
+
+
+def proxy_dir(side):
+    return folder(side + "-proxy")
+
+
+def read_json(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
 
 
 def write_json(path, data):
@@ -60,121 +93,23 @@ def write_json(path, data):
 
 
 def credentials():
-    """The users' passwords, made once per sandbox."""
+    """Passwords of every account and the old controller's builder key, made once per sandbox."""
     path = folder("credentials.json")
-    saved = controller.read_json(path)
+    saved = read_json(path)
     if saved is None:
-        saved = {"old": {name: secrets.token_urlsafe(12) for name in OLD_USERS},
-                 "new": {name: secrets.token_urlsafe(12) for name in (OPERATOR, SQUATTER)}}
+        saved = {"old": {name: secrets.token_urlsafe(12) for name in seeding.USERS},
+                 "new": {name: secrets.token_urlsafe(12) for name in NEW_USERS + (SQUATTER,)},
+                 "builder_key": secrets.token_hex(20)}
         write_json(path, saved)
     return saved
 
 
-# -- seeding the old controller ------------------------------------------------------------------
-
-class SeedClock:
-    """Timestamps for seeding: each reading is a few minutes after the previous one."""
-
-    def __init__(self, start):
-        self.now = start
-
-    def __call__(self):
-        self.now += timedelta(minutes=3)
-        return self.now
+def settings():
+    """What `up` was asked for (versions, publish delay, gates); None before the first `up`."""
+    return read_json(folder("settings.json"))
 
 
-def app_names(count, rng):
-    names = list(FIXED_NAMES[:count])
-    while len(names) < count:
-        name = "%s-%s" % (rng.choice(controller.ADJECTIVES), rng.choice(controller.NOUNS))
-        while name in names:
-            name += "-%d" % len(names)
-        names.append(name)
-    return names
-
-
-def config_change(rng, index, git):
-    """The first config:set of app INDEX: plain values, odd ones on every third app, limits and tags on some."""
-    change = {}
-    values = dict(rng.sample(sorted(PLAIN_VALUES.items()), 0 if index % 6 == 5 else rng.randint(1, 3)))
-    if index % 3 == 0:
-        values.update(rng.sample(sorted(ODD_VALUES.items()), rng.randint(4, 7)))
-    if values:
-        change["values"] = values
-    if index % 4 == 1:
-        change["memory"] = {"web": "512M", "worker": "256M"} if git else {"cmd": "1G"}
-        change["cpu"] = {"web": 512} if git else {"cmd": 256}
-    if index % 5 == 2:
-        change["tags"] = {"environ": "prod", "tier": "frontend"}
-    return change
-
-
-def follow_up(rng, store, entry):
-    """A later config:set: change one value or unset one (null)."""
-    values = store.latest_config(entry)["values"]
-    if not values:
-        return {"values": {"RELEASE_NOTE": "second config"}}
-    key = rng.choice(sorted(values))
-    return {"values": {key: None if rng.random() < 0.5 else values[key] + " (changed)"}}
-
-
-def build_body(rng, name, git, number):
-    if git:
-        return {"image": name, "sha": "%040x" % rng.getrandbits(160), "procfile": {"web": "node server.js", "worker": "node worker.js"}}
-    return {"image": "quay.io/acme/%s:1.%d" % (name, number)}
-
-
-def seed_app(store, rng, index, name, owner):
-    """One app with 2-4 releases; returns the registry tags of its release images."""
-    git = index % 5 not in (1, 3)
-    entry = store.create_app(owner, {"id": name})
-    change = config_change(rng, index, git)
-    featured = index % 3 == 0 or index % 4 == 1 or index % 5 == 2
-    extra = rng.randint(2 if featured else 1, 3)
-    steps = (["config", "build"] + [rng.choice(("build", "again"))] * (extra - 2)) if change and extra > 1 else ["build"] * extra
-    builds = 0
-    for step in steps:
-        if step == "build":
-            builds += 1
-            store.create_build(owner, entry, build_body(rng, name, git, builds), controller.skip_pull)
-        else:
-            store.set_config(owner, entry, change if step == "config" else follow_up(rng, store, entry), controller.skip_pull)
-    if index % 3 == 1:
-        store.add_domain(owner, entry, {"domain": "www.%s.example.test" % name})
-        if index % 6 == 1:
-            store.add_domain(owner, entry, {"domain": "%s.shop.example.test" % name})
-    if index % 2 == 0:
-        store.scale(entry, {"web": rng.randint(2, 4), "worker": rng.randint(1, 2)} if git else {"cmd": rng.randint(2, 4)})
-    tags = []
-    for release in entry["releases"]:
-        if release["build"]:
-            values = controller.Store.find(entry["configs"], "uuid", release["config"])["values"]
-            env = ["%s=%s" % item for item in sorted(values.items())] + ["DEIS_APP=" + name, "DEIS_RELEASE=v%d" % release["version"]]
-            tags.append((name, "v%d" % release["version"], env, release["created"].replace("UTC", "Z")))
-    return tags
-
-
-def seed_old_controller(state_file, count, passwords):
-    """The old controller's data (users, COUNT apps); returns the registry tags of all release images."""
-    store = controller.Store(state_file, OLD_DOMAIN, SeedClock(SEED_START))
-    users = [store.register({"username": name, "password": passwords[name], "email": name + "@sandbox.test"}, None, "enabled")
-             for name in OLD_USERS]
-    rng = random.Random(20160301)
-    tags = []
-    for index, name in enumerate(app_names(count, rng)):
-        tags += seed_app(store, rng, index, name, users[index % len(users)])
-    store.save()
-    return tags
-
-
-def seed_new_controller(state_file, password):
-    """The new controller knows only the operator, its first user and so its superuser."""
-    store = controller.Store(state_file, NEW_DOMAIN)
-    store.register({"username": OPERATOR, "password": password, "email": OPERATOR + "@sandbox.test"}, None, "enabled")
-    store.save()
-
-
-# -- processes -------------------------------------------------------------------------------------
+# -- bringing it up ----------------------------------------------------------------------------------
 
 def ensure_port_free(port, what):
     with socket.socket() as probe:
@@ -186,43 +121,75 @@ def ensure_port_free(port, what):
                                % (port, what, error.strerror)) from error
 
 
-def answers_http(url):
-    try:
-        return registry.http("GET", url, timeout=2)[0]
-    except OSError:
-        return None
+def endpoint(component):
+    return "127.0.0.1:%d" % migration_ports()[component]
 
 
-def start_controller(side, sandbox_script, gate_etcd=None):
-    """One controller process; `gate_etcd` ties it to the Deis platform's controller unit (controller.py)."""
-    port, spec, state_dir = migration_ports()[side + "_controller"], SIDES[side], controller_dir(side)
-    if read_pid(os.path.join(state_dir, "controller.pid")):
+def start_registry(component):
+    """The old or new cluster's registry container, unless it runs; its host:port."""
+    if not upstream.running(container(component)):
+        ensure_port_free(migration_ports()[component], component.replace("_", " "))
+        upstream.start_registry(container(component), migration_ports()[component], data_dir(component))
+    return endpoint(component)
+
+
+def start_controller(side, config, creds):
+    """The side's controller container, unless it runs; its URL."""
+    component = side + "_controller"
+    port = migration_ports()[component + "_backend"]
+    if not upstream.running(container(component)):
+        ensure_port_free(port, side + " controller")
+        registry = endpoint("registry" if side == "old" else "new_registry")
+        upstream.start_controller(container(component), config[side + "_version"], port, DOMAINS[side],
+                                  data_dir(component), registry=registry, threads=CONTROLLER_THREADS,
+                                  publish_delay=0 if side == "old" else config["publish_delay"],
+                                  builder_key=creds["builder_key"])
+    return "http://127.0.0.1:%d" % port
+
+
+def seed_once(count, creds):
+    """The old cluster's users and COUNT apps, the new cluster's accounts: once per sandbox (seeded.json)."""
+    marker = folder("seeded.json")
+    if os.path.exists(marker):
+        return read_json(marker)
+    started = time.time()
+    old = deisapi.Controller("http://" + endpoint("old_controller_backend"))
+    planned = seeding.seed(old, endpoint("registry"), count, creds["old"], creds["builder_key"], SEED_THREADS)
+    new = deisapi.Controller("http://" + endpoint("new_controller_backend"))
+    for user in NEW_USERS:
+        answer = new.register(user, creds["new"][user])
+        if answer.status != 201:
+            raise SandboxError("registering %s on the new controller answered %r" % (user, answer))
+    seeded = {"apps": count, "seconds": round(time.time() - started, 1), "plans": planned}
+    write_json(marker, seeded)
+    log("seeded %d apps on the old controller in %.0f s" % (count, seeded["seconds"]))
+    return seeded
+
+
+def start_proxy(side, config):
+    folder_path = proxy_dir(side)
+    if read_pid(os.path.join(folder_path, "proxy.pid")):
         return False
-    ensure_port_free(port, side + " controller")
-    argv = [sys.executable, sandbox_script, "_controller", "--port", str(port), "--state-dir", state_dir,
-            "--domain", spec["domain"], "--platform-version", spec["version"]] + (["--gate-etcd", gate_etcd] if gate_etcd else [])
-    start_background(argv, os.path.join(state_dir, "controller.log"), os.path.join(state_dir, "controller.pid"))
-    wait_until(lambda: answers_http("http://127.0.0.1:%d/healthz" % port) == 200, 20, what="the %s controller" % side)
+    port = migration_ports()[side + "_controller"]
+    ensure_port_free(port, side + " controller's proxy")
+    gated = side == "old" and config["gated"]
+    faultproxy.start(port, migration_ports()[side + "_controller_backend"], folder_path,
+                     faultproxy.NGINX_VERSIONS[config[side + "_version"]],
+                     gate_etcd=ETCD_ENDPOINT if gated else None, gate_units=CONTROLLER_UNITS if gated else None)
     return True
 
 
-def start_router(sandbox_script):
-    port = migration_ports()["router"]
+def start_router(config, sandbox_script):
     if read_pid(folder("router.pid")):
         return False
+    port = migration_ports()["router"]
     ensure_port_free(port, "router")
     argv = [sys.executable, sandbox_script, "_router", "--port", str(port),
-            "--controller-state", os.path.join(controller_dir("new"), controller.STATE_FILE), "--domain", NEW_DOMAIN]
+            "--database", os.path.join(data_dir("new_controller"), "controller.sqlite3"),
+            "--registry", endpoint("new_registry"), "--nginx", faultproxy.NGINX_VERSIONS[config["new_version"]]]
     start_background(argv, folder("router.log"), folder("router.pid"))
-    wait_until(lambda: answers_http("http://127.0.0.1:%d/" % port) is not None, 20, what="the router")
+    wait_until(lambda: answers("http://127.0.0.1:%d/health-check" % port) == 200, 20, what="the router")
     return True
-
-
-def start_registry():
-    port = migration_ports()["registry"]
-    if registry.pid(folder("registry")) is None:
-        ensure_port_free(port, "registry")
-    return registry.start(folder("registry"), port)
 
 
 def start_dns():
@@ -232,41 +199,50 @@ def start_dns():
     return dns.start(folder("dns"), port, OLD_DOMAIN, DNS_KEY_NAME)
 
 
-def up(apps, sandbox_script, old_deisctl_host=None):
+def start_registry_gate(sandbox_script):
+    if read_pid(folder("registry-gate.pid")):
+        return False
+    start_background([sys.executable, sandbox_script, "_registry-gate", "--etcd", ETCD_ENDPOINT],
+                     folder("registry-gate.log"), folder("registry-gate.pid"))
+    return True
+
+
+def up(apps, sandbox_script, old_deisctl_host=None, old_version=OLD_VERSIONS[0], new_version=NEW_VERSIONS[0],
+       publish_delay=1.0):
     """Bring the rehearsal up (a second run changes nothing) and write the vars file; returns its path.
-    With `old_deisctl_host` (up --deis), the nodes' platform is the old cluster: the vars file names that node and
-    the old controller serves only while the platform's controller unit runs."""
+    With OLD_DEISCTL_HOST (up --deis) the nodes' platform is the old cluster's: the vars file names that node and
+    the old controller and registry follow the platform's units."""
+    os.makedirs(folder(), exist_ok=True)
+    config = {"old_version": old_version, "new_version": new_version, "publish_delay": publish_delay,
+              "gated": bool(old_deisctl_host), "apps": apps}
+    if settings() not in (None, config):
+        raise SandboxError("the migration rehearsal is up with other settings (%s)" % json.dumps(settings(), sort_keys=True))
+    write_json(folder("settings.json"), config)
+    creds = credentials()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(start_registry, "registry"), pool.submit(start_registry, "new_registry")]:
+            future.result()
+        for future in [pool.submit(start_controller, side, config, creds) for side in SIDES]:
+            future.result()
+    seed_once(apps, creds)
     for side in SIDES:
-        os.makedirs(controller_dir(side), exist_ok=True)
-    passwords = credentials()
-    start_registry()
-    marker = folder("seeded.json")
-    if not os.path.exists(marker):
-        endpoint = "127.0.0.1:%d" % migration_ports()["registry"]
-        for side in SIDES:
-            stop_pid(os.path.join(controller_dir(side), "controller.pid"))
-            shutil.rmtree(controller_dir(side))
-            os.makedirs(controller_dir(side))
-        tags = seed_old_controller(os.path.join(controller_dir("old"), controller.STATE_FILE), apps, passwords["old"])
-        seed_new_controller(os.path.join(controller_dir("new"), controller.STATE_FILE), passwords["new"][OPERATOR])
-        registry.push_base(endpoint, registry.app_image())
-        registry.seed_tags(endpoint, tags)
-        write_json(marker, {"apps": apps, "images": len(tags)})
-    for side in SIDES:
-        start_controller(side, sandbox_script, ETCD_ENDPOINT if side == "old" and old_deisctl_host else None)
-    start_router(sandbox_script)
+        start_proxy(side, config)
+    if config["gated"]:
+        start_registry_gate(sandbox_script)
+    start_router(config, sandbox_script)
     start_dns()
-    return write_vars(passwords, old_deisctl_host)
+    return write_vars(creds, old_deisctl_host)
 
 
-def write_vars(passwords, old_deisctl_host=None):
+def write_vars(creds, old_deisctl_host=None):
+    """The vars file of migrate_apps (`name: JSON value` lines, which YAML reads too)."""
     ports = migration_ports()
     values = [
         ("deis_old_controller", "http://127.0.0.1:%d" % ports["old_controller"]),
         ("deis_new_controller", "http://127.0.0.1:%d" % ports["new_controller"]),
-        ("deis_old_username", OPERATOR), ("deis_old_password", passwords["old"][OPERATOR]),
-        ("deis_new_username", OPERATOR), ("deis_new_password", passwords["new"][OPERATOR]),
-        ("deis_old_registry", "127.0.0.1:%d" % ports["registry"]),
+        ("deis_old_username", OPERATOR), ("deis_old_password", creds["old"][OPERATOR]),
+        ("deis_new_username", OPERATOR), ("deis_new_password", creds["new"][OPERATOR]),
+        ("deis_old_registry", endpoint("registry")), ("deis_new_registry", endpoint("new_registry")),
         ("deis_old_domain", OLD_DOMAIN), ("deis_new_domain", NEW_DOMAIN),
         ("deis_router_url", "http://127.0.0.1:%d" % ports["router"]),
         ("deis_dns_server", "127.0.0.1"), ("deis_dns_port", ports["dns"]), ("deis_dns_zone", OLD_DOMAIN),
@@ -279,76 +255,201 @@ def write_vars(passwords, old_deisctl_host=None):
     lines += ["%s: %s" % (name, json.dumps(value)) for name, value in values]
     with open(vars_path(), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+    os.chmod(vars_path(), 0o600)
     return vars_path()
 
 
+def read_vars(path):
+    """The vars file back as a dict."""
+    with open(path, encoding="utf-8") as handle:
+        return {name: json.loads(value) for name, _sep, value in
+                (line.rstrip("\n").partition(": ") for line in handle if not line.startswith("#") and ": " in line)}
+
+
 def down():
-    """Stop every migration process this sandbox started (by PID); the caller removes the state."""
-    stopped = [stop_pid(os.path.join(controller_dir(side), "controller.pid")) for side in SIDES]
-    stopped += [stop_pid(folder("router.pid")), dns.stop(folder("dns")), registry.stop(folder("registry"))]
+    """Stop every migration process and container this sandbox started (by PID / by label); the caller removes
+    the state."""
+    stopped = [stop_pid(folder("registry-gate.pid"))]
+    stopped += [faultproxy.stop(proxy_dir(side)) for side in SIDES]
+    stopped += [stop_pid(folder("router.pid")), dns.stop(folder("dns"))]
+    stopped += [upstream.stop(container(component)) for component in CONTAINERS]
     return sum(1 for was_running in stopped if was_running)
 
 
+# -- status ------------------------------------------------------------------------------------------
+
+def answers(url):
+    """The HTTP status of a GET, or None when nothing answers."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=2)
+    try:
+        connection.request("GET", parsed.path or "/")
+        return connection.getresponse().status
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        connection.close()
+
+
 def app_count(side):
-    data = controller.read_json(os.path.join(controller_dir(side), controller.STATE_FILE))
-    return None if data is None else len(data["apps"])
+    """Rows of api_app in the side's controller database (None before the schema exists)."""
+    database = os.path.join(data_dir(side + "_controller"), "controller.sqlite3")
+    if not os.path.exists(database):
+        return None
+    try:
+        with sqlite3.connect("file:%s?mode=ro" % database, uri=True, timeout=5) as connection:
+            return connection.execute("SELECT COUNT(*) FROM api_app").fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
 
 
 def status():
-    ports = migration_ports()
-    sides = {}
-    for side, spec in SIDES.items():
-        port = ports[side + "_controller"]
-        knobs = controller.read_json(os.path.join(controller_dir(side), controller.CONTROL_FILE)) or {}
-        sides[side + "_controller"] = {
-            "url": "http://127.0.0.1:%d" % port, "domain": spec["domain"], "version": spec["version"],
-            "pid": read_pid(os.path.join(controller_dir(side), "controller.pid")),
-            "healthy": answers_http("http://127.0.0.1:%d/healthz" % port) == 200, "error_fraction": knobs.get("error_fraction", 0.0)}
-    endpoint = "127.0.0.1:%d" % ports["registry"]
-    return dict(sides, apps={side: app_count(side) for side in SIDES},
-                registry={"endpoint": endpoint, "pid": registry.pid(folder("registry")), "healthy": registry.healthy(endpoint)},
-                router={"url": "http://127.0.0.1:%d" % ports["router"], "pid": read_pid(folder("router.pid"))},
-                dns={"server": "127.0.0.1", "port": ports["dns"], "zone": OLD_DOMAIN, "key_name": DNS_KEY_NAME,
-                     "pid": dns.pid(folder("dns")), "healthy": dns.answers(ports["dns"], OLD_DOMAIN)},
-                vars_file=vars_path())
+    ports, config = migration_ports(), settings() or {}
+    result = {"vars_file": vars_path(), "credentials_file": folder("credentials.json"),
+              "seeded_file": folder("seeded.json")}
+    for side in SIDES:
+        component = side + "_controller"
+        knobs = read_json(faultproxy.knobs_path(proxy_dir(side))) or {}
+        result[component] = {
+            "url": "http://127.0.0.1:%d" % ports[component], "domain": DOMAINS[side],
+            "version": config.get(side + "_version"), "container": container(component),
+            "running": upstream.running(container(component)),
+            "backend": "http://127.0.0.1:%d" % ports[component + "_backend"],
+            "answers": answers("http://127.0.0.1:%d/v1/" % ports[component]) is not None,
+            "proxy_pid": read_pid(os.path.join(proxy_dir(side), "proxy.pid")),
+            "proxy_log": os.path.join(proxy_dir(side), "proxy.jsonl"), "knobs": knobs,
+            "data_dir": data_dir(component), "records": os.path.join(data_dir(component), "publish-records.jsonl"),
+            "apps": app_count(side)}
+    for component in ("registry", "new_registry"):
+        result[component] = {"endpoint": endpoint(component), "container": container(component),
+                             "running": upstream.running(container(component)),
+                             "healthy": answers("http://%s/v1/_ping" % endpoint(component)) == 200}
+    result["registry"]["gate_pid"] = read_pid(folder("registry-gate.pid"))
+    result["router"] = {"url": "http://127.0.0.1:%d" % ports["router"], "pid": read_pid(folder("router.pid"))}
+    result["dns"] = {"server": "127.0.0.1", "port": ports["dns"], "zone": OLD_DOMAIN, "key_name": DNS_KEY_NAME,
+                     "pid": dns.pid(folder("dns")), "healthy": dns.answers(ports["dns"], OLD_DOMAIN)}
+    result["publish_delay"] = config.get("publish_delay")
+    result["users"] = {"old": list(seeding.USERS), "new": list(NEW_USERS)}
+    return result
 
 
-# -- faults ----------------------------------------------------------------------------------------
+# -- faults ------------------------------------------------------------------------------------------
 
-def set_error_fraction(side, fraction):
-    controller.write_control(controller_dir(side), error_fraction=fraction)
+def update_knobs(side, **changes):
+    path = faultproxy.knobs_path(proxy_dir(side))
+    knobs = read_json(path) or {}
+    for name, value in changes.items():
+        if value is None:
+            knobs.pop(name, None)
+        else:
+            knobs[name] = value
+    knobs["seed"] = ERROR_SEED
+    faultproxy.write_knobs(path, knobs)
+
+
+def set_controller_errors(side, fraction):
+    """FRACTION of the side's controller requests answered 5xx by its proxy: half refused before they reach the
+    controller (503, nginx when the controller is gone), half after it did the work (502, nginx when the
+    controller's answer breaks off)."""
+    if not fraction:
+        update_knobs(side, fail_before=None, fail_after=None)
+        return
+    # the proxy draws fail_before first, fail_after only for requests that passed it
+    update_knobs(side, fail_before={"fraction": fraction / 2, "status": 503},
+                 fail_after={"fraction": (fraction / 2) / (1 - fraction / 2), "status": 502})
+
+
+def add_controller_slow(side, seconds, path=None, method=None, times=None):
+    """Answers of the side's controller to matching requests come SECONDS late (after the controller answered)."""
+    rule = {"seconds": seconds}
+    rule.update({key: value for key, value in (("path", path), ("method", method), ("times", times)) if value})
+    knobs = read_json(faultproxy.knobs_path(proxy_dir(side))) or {}
+    update_knobs(side, slow=(knobs.get("slow") or []) + [rule])
 
 
 def stop_registry():
-    return registry.stop(folder("registry"))
+    return upstream.stop(container("registry"))
 
 
-def api(port, method, path, body=None, token=None, attempts=40):
-    """(status, JSON answer or None) of one controller call, retried while injected faults answer 5xx."""
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "token " + token
-    for attempt in range(attempts):
-        status, answer_headers, raw = registry.http(method, "http://127.0.0.1:%d%s" % (port, path),
-                                                    None if body is None else json.dumps(body).encode(), headers)
-        if status not in (500, 503):
-            break
-        time.sleep(0.05 * (attempt + 1))
-    is_json = (answer_headers.get("Content-Type") or "").startswith("application/json")
-    return status, json.loads(raw) if raw and is_json else None
+def restart_registry():
+    return start_registry("registry")
+
+
+def new_controller_as(user, password):
+    new = deisapi.Controller("http://" + endpoint("new_controller_backend"))
+    if user == SQUATTER:
+        answer = new.register(SQUATTER, password)
+        if answer.status not in (201, 400):
+            raise SandboxError("registering %s on the new controller answered %r" % (SQUATTER, answer))
+    return new.login(user, password)
 
 
 def take_app_name(app_id):
     """Another user (squatter) creates APP_ID on the new controller before the migration does."""
-    port, password = migration_ports()["new_controller"], credentials()["new"][SQUATTER]
-    status, answer = api(port, "POST", "/v1/auth/register/", {"username": SQUATTER, "password": password, "email": "squatter@sandbox.test"})
-    if status not in (201, 400):
-        raise SandboxError("registering %s on the new controller answered %d %s" % (SQUATTER, status, answer))
-    status, answer = api(port, "POST", "/v1/auth/login/", {"username": SQUATTER, "password": password})
+    squatter = new_controller_as(SQUATTER, credentials()["new"][SQUATTER])
+    answer = squatter.call("POST", "/v1/apps/", {"id": app_id})
+    if answer.status != 201 and squatter.call("GET", "/v1/apps/%s/" % app_id).status != 200:
+        raise SandboxError("the new controller refused app %s for %s: %r" % (app_id, SQUATTER, answer))
+
+
+def drop_registry_tag(app_id, tag=None):
+    """Remove the app's TAG (default: its newest v<N>) from the old registry, as a failed or pruned push leaves it;
+    remembered so that `fault clear` puts it back.  DELETE /v1/repositories/<repo>/tags/<tag>: deis-v1-lts
+    docker_registry/tags.py delete_tag."""
+    registry = v1registry.V1Registry(endpoint("registry"))
+    tags = registry.tags(app_id) or {}
+    releases = sorted((int(name[1:]), name) for name in tags if name[:1] == "v" and name[1:].isdigit())
+    tag = tag or (releases[-1][1] if releases else None)
+    if tag not in tags:
+        raise SandboxError("the old registry has no tag %s:%s (tags: %s)" % (app_id, tag, ", ".join(sorted(tags)) or "none"))
+    status = registry.request("DELETE", "/v1/repositories/%s/tags/%s" % (app_id, tag))[0]
     if status != 200:
-        raise SandboxError("logging %s in to the new controller answered %d %s" % (SQUATTER, status, answer))
-    token = answer["token"]
-    status, answer = api(port, "POST", "/v1/apps/", {"id": app_id}, token)
-    if status == 201 or api(port, "GET", "/v1/apps/%s/" % app_id, token=token)[0] == 200:
-        return
-    raise SandboxError("the new controller refused app %s for %s: %d %s" % (app_id, SQUATTER, status, answer))
+        raise SandboxError("deleting %s:%s from the old registry answered %d" % (app_id, tag, status))
+    dropped = read_json(folder("dropped-tags.json")) or []
+    write_json(folder("dropped-tags.json"), dropped + [{"repository": app_id, "tag": tag, "image": tags[tag]}])
+    return tag
+
+
+def reset_faults():
+    """Everything `up` left, again: no proxy faults, the old registry running with every dropped tag, no app of the
+    squatter on the new controller."""
+    for side in SIDES:
+        faultproxy.write_knobs(faultproxy.knobs_path(proxy_dir(side)), {})
+    restart_registry()
+    registry = v1registry.V1Registry(endpoint("registry"))
+    for entry in read_json(folder("dropped-tags.json")) or []:
+        registry.put_tag(entry["repository"], entry["tag"], entry["image"])
+    write_json(folder("dropped-tags.json"), [])
+    creds = credentials()["new"]
+    backend = deisapi.Controller("http://" + endpoint("new_controller_backend"))
+    if backend.call("POST", "/v1/auth/login/", {"username": SQUATTER, "password": creds[SQUATTER]}).status == 200:
+        squatter = backend.login(SQUATTER, creds[SQUATTER])
+        for app in squatter.apps():
+            if app["owner"] == SQUATTER:
+                squatter.call("DELETE", "/v1/apps/%s/" % app["id"], expect=204)
+
+
+# -- the registry's gate -------------------------------------------------------------------------------
+
+def registry_gate_main(argv):
+    """`sandbox _registry-gate --etcd URL`: the old registry stops while fleet runs no deis-registry@N unit (once one
+    has run) and starts again when one runs."""
+    top = argparse.ArgumentParser(prog="sandbox _registry-gate")
+    top.add_argument("--etcd", required=True)
+    args = top.parse_args(argv)
+    gate = faultproxy.PlatformGate(args.etcd, REGISTRY_UNITS)
+    was_open = True
+    while True:
+        is_open = gate.is_open()
+        if not is_open and upstream.running(container("registry")):
+            upstream.stop(container("registry"))
+            log("the old platform's registry units stopped: old registry stopped")
+        elif is_open and not was_open:
+            restart_registry()
+            log("the old platform's registry units run: old registry started")
+        was_open = is_open
+        time.sleep(GATE_POLL)
+
+
+def log(message):
+    sys.stderr.write("sandbox: %s\n" % message)

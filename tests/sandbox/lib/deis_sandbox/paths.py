@@ -12,10 +12,15 @@ SSH_BASE_PORT = int(os.environ.get("DEIS_SANDBOX_SSH_BASE_PORT", "2200"))
 LABEL = "deis-sandbox"
 
 
+MIGRATION_PORT_COUNT = 8
+
+
 def migration_ports():
-    """Loopback ports of the app-migration rehearsal (`up --apps N`), from DEIS_SANDBOX_MIGRATION_PORT on."""
+    """Loopback ports of the app-migration rehearsal (`up --apps N`), from DEIS_SANDBOX_MIGRATION_PORT on: the
+    controllers' addresses (their fault proxies) and the old registry first, the controllers themselves last."""
     base = int(os.environ.get("DEIS_SANDBOX_MIGRATION_PORT", "7100"))
-    return {"old_controller": base, "new_controller": base + 1, "registry": base + 2, "router": base + 3, "dns": base + 4}
+    return {"old_controller": base, "new_controller": base + 1, "registry": base + 2, "router": base + 3, "dns": base + 4,
+            "new_registry": base + 5, "old_controller_backend": base + 6, "new_controller_backend": base + 7}
 
 
 def state_dir():

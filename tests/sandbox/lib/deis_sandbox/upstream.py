@@ -224,7 +224,10 @@ def _docker_build(tag, base, context, what):
 
 def _remove_older(tag):
     """Untag what this module built before for the same component (and version): the tag's prefix up to
-    its hash, e.g. deis-sandbox/upstream-controller:v1.12.3-."""
+    its hash, e.g. deis-sandbox/upstream-controller:v1.12.3-.  DEIS_SANDBOX_KEEP_IMAGES=1 keeps them (checkouts
+    of different versions sharing one docker daemon)."""
+    if os.environ.get("DEIS_SANDBOX_KEEP_IMAGES") == "1":
+        return
     repository, name = tag.split(":", 1)
     prefix = "%s:%s" % (repository, name.rpartition("-")[0] + "-" if "-" in name else "")
     listed = run(["docker", "images", "--format", "{{.Repository}}:{{.Tag}}", repository]).stdout.decode().split()
@@ -273,6 +276,12 @@ def stop(name):
     run(["docker", "stop", "--time", "10", name], check=False)
     run(["docker", "rm", "--force", name])
     return True
+
+
+def running(name):
+    """Whether container NAME runs (False when there is none)."""
+    found = run(["docker", "container", "inspect", "--format", "{{.State.Running}}", name], check=False)
+    return found.returncode == 0 and found.stdout.strip() == b"true"
 
 
 def records(data_dir):

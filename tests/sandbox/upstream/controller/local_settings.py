@@ -15,14 +15,18 @@ SECRET_KEY = os.environ["DEIS_SANDBOX_SECRET_KEY"]
 BUILDER_KEY = os.environ["DEIS_SANDBOX_BUILDER_KEY"]
 
 # sqlite3 instead of the deis-database PostgreSQL (settings.py's DATABASES reads
-# DATABASE_ENGINE; psycopg2 is not installed).  Writers wait for each other up to 30 s.
+# DATABASE_ENGINE; psycopg2 is not installed), through Django's sqlite3 backend with transactions
+# that begin IMMEDIATE (sandbox_controller/sqlite_backend/base.py says why).  Writers wait for each
+# other up to 30 s.
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "sandbox_controller.sqlite_backend",
         "NAME": os.path.join(_DATA, "controller.sqlite3"),
         "OPTIONS": {"timeout": 30},
     }
 }
+# South knows Django's own engine names only (south/db/__init__.py engine_modules): name its sqlite3 module.
+SOUTH_DATABASE_ADAPTERS = {"default": "south.db.sqlite3"}
 
 # The scheduler of upstream's own tests and settings.py's default (no fleet here).
 SCHEDULER_MODULE = "scheduler.mock"
