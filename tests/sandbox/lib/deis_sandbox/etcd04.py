@@ -88,14 +88,14 @@ class Member(http.server.BaseHTTPRequestHandler):
             urls = ", ".join("http://127.0.0.1:%d" % port for port in ports())
             self.answer(200, "text/plain; charset=utf-8", urls.encode())
         elif path == "/v2/stats/self":
-            self.answer(200, "application/json", json.dumps(self.self_stats()).encode())
+            self.answer(200, "application/json", json.dumps(self.self_stats(), separators=(",", ":")).encode())
         elif path == "/v2/stats/leader":
             if self.index:
                 self.answer(403, "text/plain; charset=utf-8", b"not current leader")
             else:
                 followers = {name: {"latency": {"current": 0.5, "average": 0.6, "standardDeviation": 0.1, "minimum": 0.3,
                                                 "maximum": 2.1}, "counts": {"fail": 0, "success": 141}} for name in NAMES[1:]}
-                self.answer(200, "application/json", json.dumps({"leader": NAMES[0], "followers": followers}).encode())
+                self.answer(200, "application/json", json.dumps({"leader": NAMES[0], "followers": followers}, separators=(",", ":")).encode())
         elif path == "/v2/leader":
             self.answer(200, "text/plain; charset=utf-8", b"http://127.0.0.1:7001")
         elif path == "/version":
