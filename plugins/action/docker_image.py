@@ -10,7 +10,7 @@ import time
 from ansible.utils.display import Display
 
 from ansible_collections.deis.platform.plugins.module_utils._docker import (
-    PULL_SCRIPT, parse_pull_log, parse_unit_state, progress_line, pull_unit)
+    MISSING_SCRIPT, PULL_SCRIPT, parse_pull_log, parse_unit_state, progress_line, pull_unit)
 from ansible_collections.deis.platform.plugins.plugin_utils._node_command import NodeAction, NodeActionFailed
 
 display = Display()
@@ -46,7 +46,9 @@ class ActionModule(NodeAction):
 
     @staticmethod
     def missing(runner, images):
-        return [image for image in images if runner.run(["docker", "history", image]).rc != 0]
+        """`docker history IMAGE` fails for an image the node lacks (as in every Deis unit's ExecStartPre)."""
+        listed = runner.run_ok(["/bin/sh", "-c", MISSING_SCRIPT, "sh"] + images, "docker history").stdout.split()
+        return [image for image in images if image in listed]
 
     @staticmethod
     def unit_running(runner, unit):

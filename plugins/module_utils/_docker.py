@@ -36,6 +36,10 @@ echo "done 0" >>"$log"
 """
 
 
+# Prints the images the node lacks, one per line (one command for all of them).
+MISSING_SCRIPT = 'for image in "$@"; do docker history "$image" >/dev/null 2>&1 || echo "$image"; done'
+
+
 def pull_unit(images):
     """The transient unit of one set of images, and its log: deis-prepull-<hash>.service, /run/deis-prepull-<hash>.log."""
     digest = hashlib.sha1("\n".join(sorted(images)).encode()).hexdigest()[:12]

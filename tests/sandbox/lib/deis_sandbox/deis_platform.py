@@ -161,7 +161,7 @@ RUN_SCRIPT = ("./deisctl refresh-units && echo && echo 'deisctl is in the curren
 
 
 def build_run_archive(version):
-    """deisctl-<version>-linux-amd64.run holding the node deisctl of `version`; returns its path."""
+    """deisctl-<version>-linux-amd64.run holding the node deisctl of `version` (and its sha256 in <path>.sha256)."""
     binary = deisctl_path(version) if os.path.exists(deisctl_path(version)) else build_deisctl(version)
     tar_bytes = io.BytesIO()
     with tarfile.open(fileobj=tar_bytes, mode="w") as tar:
@@ -178,6 +178,8 @@ def build_run_archive(version):
     with open(target, "wb") as handle:
         handle.write(header + payload)
     os.chmod(target, 0o755)
+    with open(target + ".sha256", "w") as handle:  # as a release page would publish it, for deisctl_source_checksum
+        handle.write(hashlib.sha256(header + payload).hexdigest() + "\n")
     return target
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.deis.platform.plugins.action import docker_image
-from ansible_collections.deis.platform.plugins.module_utils._docker import PULL_SCRIPT, pull_unit
+from ansible_collections.deis.platform.plugins.module_utils._docker import MISSING_SCRIPT, PULL_SCRIPT, pull_unit
 from ansible_collections.deis.platform.plugins.plugin_utils._node_command import shell_line
 from ansible_collections.deis.platform.tests.unit.plugins.action.node_action_harness import call, case_ids, run_case
 
@@ -27,9 +27,8 @@ SHOW = line("systemctl", "show", "-p", "ActiveState", "-p", "SubState", UNIT)
 IDLE = call(SHOW, out="ActiveState=inactive\nSubState=dead\n")
 RUNNING = call(SHOW, out="ActiveState=active\nSubState=running\n")
 EXITED = call(SHOW, out="ActiveState=active\nSubState=exited\n")
-HELD = [call(line("docker", "history", image)) for image in IMAGES]
-CONTROLLER_MISSING = [call(line("docker", "history", IMAGES[0]), rc=1, err="Error response from daemon: No such image\n"),
-                      call(line("docker", "history", IMAGES[1]))]
+HELD = [call(line("/bin/sh", "-c", MISSING_SCRIPT, "sh", *IMAGES))]
+CONTROLLER_MISSING = [call(line("/bin/sh", "-c", MISSING_SCRIPT, "sh", *IMAGES), out=IMAGES[0] + "\n")]
 CLEAR = [call(line("systemctl", "stop", UNIT)), call(line("systemctl", "reset-failed", UNIT)), call(line("rm", "-f", LOG))]
 PULLED_LOG = "present alpine:3.2\npulled deis/controller:v1.13.4 1700000001.0 1700000021.0\ndone 0\n"
 

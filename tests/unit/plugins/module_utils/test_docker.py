@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from ansible_collections.deis.platform.plugins.module_utils._docker import (
-    PULL_SCRIPT, parse_pull_log, parse_unit_state, progress_line, pull_unit)
+    MISSING_SCRIPT, PULL_SCRIPT, parse_pull_log, parse_unit_state, progress_line, pull_unit)
 
 LOG = ("present alpine:3.2\n"
        "pulled deis/controller:v1.13.4 1700000000.100000000 1700000020.150000000\n"
@@ -58,6 +58,16 @@ def test_the_script_writes_what_the_parser_reads(tmp_path):
     assert done.returncode == 1
     assert (parsed["present"], [p["image"] for p in parsed["pulled"]], parsed["failed"], parsed["rc"]) == (
         ["held"], ["new"], [{"image": "gone", "rc": 1}], 1)
+
+
+def test_the_missing_script_lists_what_docker_history_does_not_know(tmp_path):
+    (tmp_path / "bin").mkdir()
+    docker = tmp_path / "bin" / "docker"
+    docker.write_text('#!/bin/sh\ntest "$2" = held\n')
+    docker.chmod(0o755)
+    done = subprocess.run(["sh", "-c", MISSING_SCRIPT, "sh", "held", "new:1", "other"], stdout=subprocess.PIPE, text=True,
+                          env=dict(os.environ, PATH="%s:%s" % (tmp_path / "bin", os.environ["PATH"])), check=False)
+    assert (done.returncode, done.stdout) == (0, "new:1\nother\n")
 
 
 @pytest.mark.parametrize("text, expected", [
