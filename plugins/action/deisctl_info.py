@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.deis.platform.plugins.module_utils._deis_api import DeisApiError, DeisClient
 from ansible_collections.deis.platform.plugins.module_utils._deisctl import (
-    is_running, missing_components, parse_deis_release, parse_version, platform_components, resolve_platform_version,
+    KEY_NOT_FOUND_RE, is_running, missing_components, parse_deis_release, parse_version, platform_components, resolve_platform_version,
     target_images, version_string)
 from ansible_collections.deis.platform.plugins.module_utils._fleetctl import parse_list_machines
 from ansible_collections.deis.platform.plugins.plugin_utils._deisctl import DEISCTL_OPTIONS, Deisctl
@@ -57,6 +57,7 @@ class ActionModule(NodeAction):
         }
         if controller:
             result["controller"] = controller
+        result["published_services"] = self.published_services(deisctl)
         if parse_version(version) >= (1, 12, 0):
             machines = deisctl.run("machines")
             if machines.rc == 0:
@@ -74,6 +75,15 @@ class ActionModule(NodeAction):
             result["target_images"] = target_images(self.checked(params["target_version"], "target_version"),
                                                     params["stateless"], pinned)
         return result
+
+    @staticmethod
+    def published_services(deisctl):
+        """Whether /deis/services exists (upgrade-takeover fails without it, v1.13.4 upgrade.go:80-90): `deisctl config
+        services get ""` prints the directory's empty value, or etcd's Key not found (run, v1.13.4); None when unknown."""
+        answer = deisctl.run("config", "services", "get", "")
+        if answer.rc == 0:
+            return True
+        return False if KEY_NOT_FOUND_RE.match(answer.stdout.strip()) else None
 
     @staticmethod
     def checked(value, what):

@@ -49,7 +49,7 @@ def build_report(facts):
     if facts.get("error"):
         report["rollback"] = {"done": bool(rollback), "to": facts.get("rolled_back_to"), "steps": rollback}
     if steps:
-        report["seconds"] = round(steps[-1]["end"] - steps[0]["start"], 1)
+        report["seconds"] = round(max(step["end"] for step in steps) - steps[0]["start"], 1)
     report["summary"] = summary(report)
     return report
 
@@ -77,7 +77,7 @@ def _steps(named):
             start, end, changed, failed = times
             out.append({"name": step["name"], "start": round(start, 3), "end": round(end, 3), "seconds": round(end - start, 1),
                         "changed": changed, "failed": failed})
-    return out
+    return sorted(out, key=lambda step: step["start"])
 
 
 def downtime(strategy, steps, rollback):

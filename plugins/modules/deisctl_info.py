@@ -89,6 +89,11 @@ missing_components:
   type: list
   elements: str
   returned: success
+published_services:
+  description:
+    - Whether C(/deis/services) exists (an app was published); C(upgrade-takeover) fails without it. Null when unknown.
+  type: bool
+  returned: success
 target_images:
   description: The images the platform of O(target_version) runs.
   type: list

@@ -115,8 +115,20 @@ def test_config_set_get_rm_and_errors(ctl, etcd_client):
     # config.go:41-64,98-108: nothing is printed for the keys found when one is missing.
     partial = ctl("1.13.4", "config", "platform", "get", "version", "domain")
     assert partial.returncode == 1 and partial.stdout.startswith("Error: 100: Key not found (/deis/platform/domain)")
+    # config.go doConfigSet: the error's own newline, then main's (run, v1.13.4: two newlines).
     bad = ctl("1.13.4", "config", "router", "set", "bodySize")
-    assert (bad.returncode, bad.stdout) == (1, "Error: 'bodySize' does not match the pattern 'key=var', ex: foo=bar\n")
+    assert (bad.returncode, bad.stdout) == (1, "Error: 'bodySize' does not match the pattern 'key=var', ex: foo=bar\n\n")
+    # `^(.+)=([\s\S]+)$` is greedy: the key runs to the last `=` (run, v1.13.4: image=a=b sets /deis/platform/image=a).
+    assert ctl("1.13.4", "config", "platform", "set", "image=a=b").stdout == "b\n"
+    assert etcd_client.get("/deis/platform/image=a")["node"]["value"] == "b"
+
+
+def test_config_get_of_a_directory_prints_an_empty_line(ctl, etcd_client):
+    """etcd.go:39-46: a directory's Value is "" (run, v1.13.4: `config services get ""`, rc 0 / Key not found, rc 1)."""
+    missing = ctl("1.13.4", "config", "services", "get", "")
+    assert missing.returncode == 1 and re.fullmatch(r"Error: 100: Key not found \(/deis\) \[\d+\]\n", missing.stdout)
+    etcd_client.set("/deis/services/app/app_v2.web.1", "10.0.1.11:49153")
+    assert (ctl("1.13.4", "config", "services", "get", "").returncode, ctl("1.13.4", "config", "services", "get", "").stdout) == (0, "\n")
 
 
 def test_version_key_missing_names_the_first_missing_component(ctl, etcd_client):

@@ -1,6 +1,7 @@
 """deis.platform.upgrade_inplace refuses what it must before any change, and rolls a failed upgrade
-back to the OLD version.  One v1.12.3 sandbox for the suite; every test starts from `sandbox fault clear` with the
-platform untouched, so the tests pass in any order."""
+back to the OLD version.  One v1.12.3 sandbox installed as the install guide does (no version key) for the suite;
+every test starts from `sandbox fault clear` with the platform untouched, so the tests pass in any order."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -25,15 +26,18 @@ def new_deisctl():
 
 
 def deisctl(*args):
-    return subprocess.run(["docker", "exec", "core-01", "/opt/bin/deisctl"] + list(args),
+    return subprocess.run(["docker", "exec", "-u", "core", "-e", "HOME=/home/core", "core-01", "/opt/bin/deisctl"] + list(args),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
 
 
 def assert_untouched():
-    assert deisctl("config", "platform", "get", "version").stdout == OLD + "\n"
+    """No version key (as installed), deisctl v1.12.3 and nothing staged next to it, every unit running v1.12.3."""
+    assert deisctl("config", "platform", "get", "version").stdout.startswith("Error: 100: Key not found (/deis/platform/version)")
     assert deisctl("--version").stdout == OLD.lstrip("v") + "\n"
     rows = [line.split() for line in deisctl("list").stdout.splitlines()[1:]]
     assert len(rows) == 15 and all(row[3:5] == ["active", "running"] for row in rows), rows
+    routers = sandbox_status()["deis"]["routers"]
+    assert all(r["answer"] and ":" + OLD in r["answer"] for r in routers.values()), routers
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +74,65 @@ def test_unconfirmed_without_terminal_changes_nothing(inventory, new_deisctl):
 def test_check_mode_shows_the_plan_and_changes_nothing(inventory, new_deisctl):
     run = ansible_playbook("upgrade_inplace.yml", inventory, "--check", *CONFIRMED, "-e", new_deisctl)
     assert run.returncode == 0, run.stdout[-3000:]
-    assert "v1.12.3 → v1.13.4, graceful upgrade" in run.stdout
+    # No app was ever published on this sandbox: upgrade-takeover would fail at /deis/services, auto picks in place.
+    assert "v1.12.3 → v1.13.4, inplace upgrade. No app was ever published (no /deis/services)" in run.stdout
+    assert "Deis v1.12.3 (from DEIS_RELEASE of /etc/deis-release)" in run.stdout
+    assert_untouched()
+
+
+def test_graceful_without_published_services_is_refused(inventory, new_deisctl):
+    run = ansible_playbook("upgrade_inplace.yml", inventory, *CONFIRMED, "-e", new_deisctl, "-e", "deis_upgrade_strategy=graceful")
+    assert run.returncode != 0
+    assert "No app was ever published (no /deis/services): upgrade-takeover would stop at it" in " ".join(run.stdout.split())
+    assert_untouched()
+
+
+def test_etcd_answering_like_0_4_passes_preflight_with_a_warning(inventory, new_deisctl):
+    """The etcd-v04 fault: etcdctl cluster-health fails (404 on /v2/members); the health comes from /v2/machines and
+    /v2/stats/self, and the run says so."""
+    sandbox("fault", "etcd-v04")
+    endpoint = sandbox_status()["etcd_v04"]["endpoint"]
+    run = ansible_playbook("upgrade_inplace.yml", inventory, "--check", *CONFIRMED, "-e", new_deisctl, "-e", "deisctl_endpoint=" + endpoint)
+    assert run.returncode == 0, run.stdout[-3000:]
+    warning = " ".join(run.stdout.split())
+    assert "[WARNING]: etcd answered 404 on /v2/members" in warning
+    assert "health read from /v2/machines and /v2/stats/self instead of etcdctl cluster-health" in warning
+    assert "v1.12.3 → v1.13.4, inplace upgrade" in run.stdout
+    assert_untouched()
+
+
+def test_a_run_archive_with_a_wrong_checksum_changes_nothing(inventory):
+    archive = sandbox_status()["deisctl_run_files"][NEW]
+    with open(archive, "rb") as handle:
+        actual = hashlib.sha256(handle.read()).hexdigest()
+    wrong = "0" * 64
+    run = ansible_playbook("upgrade_inplace.yml", inventory, *CONFIRMED, "-e", "deisctl_source=" + archive,
+                           "-e", "deisctl_source_checksum=sha256:" + wrong)
+    assert run.returncode != 0
+    assert "the sha256 of %s is %s, expected %s (deisctl_source_checksum): refusing it. Nothing was changed." % (archive, actual, wrong) \
+        in " ".join(run.stdout.split())
+    assert_untouched()
+    assert subprocess.run(["docker", "exec", "core-01", "test", "-e", "/opt/bin/deisctl.v1.13.4"], check=False).returncode == 1
+
+
+def test_a_url_without_checksum_is_refused(inventory):
+    run = ansible_playbook("upgrade_inplace.yml", inventory, *CONFIRMED,
+                           "-e", "deisctl_source=http://127.0.0.1:9/deisctl-1.13.4-linux-amd64.run")
+    assert run.returncode != 0
+    assert "needs its sha256 (deisctl_source_checksum), or deisctl_source_insecure: true" in " ".join(run.stdout.split())
+    assert_untouched()
+
+
+def test_a_failed_pull_stops_before_anything_is_stopped(inventory, new_deisctl):
+    """A component pinned to an image the registry does not hold: the pre-pull fails, the platform keeps running."""
+    assert deisctl("config", "controller", "set", "image=deis/controller:v9.9.9").returncode == 0
+    try:
+        run = ansible_playbook("upgrade_inplace.yml", inventory, *CONFIRMED, "-e", new_deisctl, "-e", "deis_upgrade_strategy=inplace")
+    finally:
+        deisctl("config", "controller", "rm", "image")
+    assert run.returncode != 0
+    assert "docker pull deis/controller:v9.9.9 failed on core-0" in run.stdout
+    assert "Nothing was stopped or changed on the platform." in " ".join(run.stdout.split())
     assert_untouched()
 
 
@@ -91,5 +153,3 @@ def test_failed_controller_is_rolled_back_to_the_old_version(inventory, new_deis
     assert "deis-controller.service" in run.stdout
     assert "Rolled back: the platform runs v1.12.3 again" in run.stdout
     assert_untouched()
-    routers = sandbox_status()["deis"]["routers"]
-    assert all(r["answer"] and ":" + OLD in r["answer"] for r in routers.values()), routers

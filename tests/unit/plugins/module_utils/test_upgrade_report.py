@@ -67,3 +67,9 @@ def test_nothing_to_do():
                            "strategy": "graceful", "needed": False, "steps": [{"name": "stop", "result": None}]})
     assert (report["strategy"], report["downtime"], report["steps"], report["upgraded"]) == (None, None, [], False)
     assert report["summary"] == "Deis v1.13.4 -> v1.13.4 (version from /deis/platform/version; nothing to do)."
+
+
+def test_steps_are_listed_in_the_order_they_ran():
+    report = build_report({"before": "v1.12.3", "target": "v1.13.4", "strategy": "graceful", "needed": True,
+                           "steps": [{"name": "swap deisctl", "result": done(50, 51)}, {"name": "upgrade-prep", "result": done(0, 10)}]})
+    assert [s["name"] for s in report["steps"]] == ["upgrade-prep", "swap deisctl"] and report["seconds"] == 51.0

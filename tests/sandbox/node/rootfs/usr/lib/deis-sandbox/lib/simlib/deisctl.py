@@ -514,14 +514,13 @@ class Deisctl:
             raise DeisctlError("Usage: deisctl config <target> [get|set|rm] [<key> | <key=val>]...")
         root = "/deis/" + args[0] + "/"
         if args[1] == "get":
-            # config.go:41-64,98-108: values are printed only when every key was found.
-            sys.stdout.write("".join(self.etcd.get(root + item)["node"]["value"] + "\n" for item in args[2:]))
+            # config.go:41-64,98-108: values are printed only when every key was found; a directory's value is ""
+            # (etcd.go:39-46), so `config services get ""` prints an empty line (run, v1.13.4).
+            sys.stdout.write("".join(self.etcd.get(root + item)["node"].get("value", "") + "\n" for item in args[2:]))
             return
         for item in args[2:]:
             if args[1] == "set":
-                key, sep, value = item.partition("=")
-                if not sep or not key:
-                    raise DeisctlError("'%s' does not match the pattern 'key=var', ex: foo=bar" % item)
+                key, value = split_setting(item)
                 sys.stdout.write(self.etcd.set(root + key, value)["node"]["value"] + "\n")
             else:
                 self.etcd.delete(root + item)
@@ -554,6 +553,15 @@ class Deisctl:
                 sys.stdout.write("Refreshed %s decorator from %s\n" % (name, tag))
         self.io.event("deisctl_refresh_units", path=folder, tag=tag)
         return 0
+
+
+def split_setting(item):
+    """config.go doConfigSet: `^(.+)=([\\s\\S]+)$`, greedy, so the key runs to the last `=` that has a value after it
+    (`image=a=b` sets image=a to b; run, v1.13.4)."""
+    for index in range(len(item) - 2, 0, -1):
+        if item[index] == "=":
+            return item[:index], item[index + 1:]
+    raise DeisctlError("'%s' does not match the pattern 'key=var', ex: foo=bar\n" % item)
 
 
 def write_file(path, text):
