@@ -86,13 +86,12 @@ def parse_list(stdout):
 
 def unit_failures(stderr, stdout=""):
     """Units deisctl named as failed (it still exits 0 for them): failed while starting/stopping, not found, no unit
-    template (`Error creating: ...`; on stdout before v1.10.1, whose v1.9.0-v1.10.0 swap the streams)."""
-    text = strip_ansi(stderr)
+    template (`Error creating: ...`), from either stream (v1.9.0-v1.10.0 swap them; v1.7-v1.8 print them on stdout)."""
+    text = strip_ansi(stderr) + "\n" + strip_ansi(stdout)  # over SSH with a pseudo-terminal stderr arrives in stdout
     failed = [{"unit": service_name(m.group("unit")), "while": m.group("action")} for m in FAILED_RE.finditer(text)]
     failed += [{"unit": m.group("unit"), "while": "not found"} for m in NOT_FOUND_RE.finditer(text)]
-    both = text + "\n" + strip_ansi(stdout)
     failed += [{"unit": "deis-%s" % m.group("component"), "while": "creating: no unit template"}
-               for m in TEMPLATE_MISSING_RE.finditer(both)]
+               for m in TEMPLATE_MISSING_RE.finditer(text)]
     return failed
 
 

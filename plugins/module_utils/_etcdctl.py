@@ -42,15 +42,17 @@ def parse_cluster_health(rc, stdout, stderr):
             verdict = line
     healthy = rc == 0 and verdict == "cluster is healthy" and bool(members) and all(m["healthy"] for m in members)
     message = verdict or ""
-    errors = [line.strip() for line in stderr.splitlines() if line.strip().startswith("Error:")]
+    # stderr, or stdout when a pseudo-terminal (ssh -tt) merged the two
+    errors = [line.strip() for line in (stderr + "\n" + stdout).splitlines() if line.strip().startswith("Error:")]
     if errors:
         message = (message + "; " if message else "") + errors[0]
     return {"healthy": healthy, "members": members, "message": message or "etcdctl printed no verdict (rc %s)" % rc}
 
 
 def members_api_missing(rc, stdout, stderr):
-    """Whether etcdctl failed because the cluster answered 404 on /v2/members (an etcd 0.4 cluster)."""
-    return rc != 0 and MEMBERS_404 in stderr and "is healthy" not in stdout
+    """Whether etcdctl failed because the cluster answered 404 on /v2/members (an etcd 0.4 cluster).  Both streams: over
+    SSH with a pseudo-terminal (Ansible's -tt) etcdctl's stderr arrives in stdout."""
+    return rc != 0 and MEMBERS_404 in stderr + stdout and "is healthy" not in stdout
 
 
 def parse_curl(stdout):

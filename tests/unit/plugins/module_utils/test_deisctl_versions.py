@@ -204,3 +204,8 @@ def test_target_images_honour_pins_and_the_stateless_set():
     assert "deis/logger:v1.12.3" in images and not any("store" in image for image in images)
     assert target_images("v1.10.1", True, {}) == sorted(["deis/%s:v1.10.1" % c for c in ("logspout", "registry", "controller",
                                                                                        "builder", "publisher", "router")] + ["alpine:3.1"])
+
+
+def test_failures_merged_into_stdout_by_a_pseudo_terminal(read_fixture):
+    merged = read_fixture("deisctl/install-platform-no-templates.stdout.txt") + read_fixture("deisctl/start-logger-failed.stderr.txt")
+    assert [f["while"] for f in unit_failures("", merged)] == ["starting"]

@@ -148,3 +148,9 @@ def test_health_from_stats(read_fixture):
     split = health_from_stats(machines, {"http://a:4001": (200, leader), "http://b:4001": (200, follower.replace('"leader":"n1"', '"leader":"n3"'))})
     assert (split["healthy"], split["message"]) == (False, "members disagree about the leader (n1, n3)")
     assert health_from_stats([], {})["healthy"] is False
+
+
+def test_members_404_merged_into_stdout_by_a_pseudo_terminal(read_fixture):
+    """Ansible runs node commands over `ssh -tt`: etcdctl's stderr then arrives in stdout."""
+    merged = read_fixture("etcdctl/cluster-health-members-404.stdout.txt") + read_fixture("etcdctl/cluster-health-members-404.stderr.txt")
+    assert members_api_missing(4, merged, "")
