@@ -82,7 +82,7 @@ class ActionModule(NodeAction):
         output.update(units=after, failed_units=unit_failures(result.stderr, result.stdout))
         if command == "upgrade-takeover":
             gaps = takeover_gaps(stateless, version)
-            output["missing_components"] = [c for c in missing_components(after, takeover_components(stateless, version) + tuple(gaps))]
+            output["missing_components"] = missing_components(after, takeover_components(stateless, version) + tuple(gaps))
             output["upstream_gaps"] = {c: why for c, why in gaps.items() if c in output["missing_components"]}
         wrong = self.wrong_units(command, targets, stateless, after, version)
         fatal = [f for f in output["failed_units"] if f["while"] in FATAL]

@@ -57,8 +57,8 @@ def build_report(facts):
 def summary(report):
     """One line: versions, where the version came from, strategy, downtime, steps, rollback."""
     versions = report["versions"]
-    text = "Deis %s -> %s (version from %s; %s)" % (versions["before"], versions["after"], report["version_source"],
-                                                     report["strategy"] or "nothing to do")
+    text = "Deis %s -> %s (version from %s; %s)" % (
+        versions["before"], versions["after"], report["version_source"], report["strategy"] or "nothing to do")
     down = report["downtime"]
     if down and down["seconds"] is not None:
         text += "; down %.1f s: %s" % (down["seconds"], down["what"])

@@ -86,10 +86,10 @@ def test_installed_as_the_install_guide_does(platform):
         assert node(name, "test", "-f", "/.deis/units/deis-controller.service").returncode == 0
         assert node(name, "test", "-e", "/home/core/.deis").returncode == 1
     created = events(platform, "core-01", "deisctl_unit")
+    components = ("store-daemon", "store-monitor", "store-metadata", "store-volume", "store-gateway", "logger", "logspout",
+                  "database", "registry", "controller", "builder", "publisher", "router")
     assert {event["template"] for event in created if event["action"] == "create"} == {
-        "/var/lib/deis/units/deis-%s.service" % c for c in ("store-daemon", "store-monitor", "store-metadata", "store-volume",
-                                                           "store-gateway", "logger", "logspout", "database", "registry",
-                                                           "controller", "builder", "publisher", "router")}
+        "/var/lib/deis/units/deis-%s.service" % c for c in components}
 
 
 def test_units_pull_their_image_in_exec_start_pre(platform):

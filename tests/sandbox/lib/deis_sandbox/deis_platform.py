@@ -23,7 +23,7 @@ import zipapp
 
 from simlib import deisplatform
 
-from deis_sandbox import etcd04, migration, nodes
+from deis_sandbox import migration, nodes
 from deis_sandbox.paths import NODE_CONTEXT, load_state, state_path
 from deis_sandbox.run import SandboxError, read_pid, run, start_background, stop_pid
 
@@ -113,7 +113,8 @@ quiet=n
 check_only=n
 while true; do
     case "$1" in
-    -h|--help) echo "Makeself version 2.2.0 (Deis sandbox): $0 [--quiet] [--check] [--noexec] [--keep] [--target dir] [--noprogress] [--nox11] [--nochown]" >&2; exit 0 ;;
+    -h|--help) echo "Makeself version 2.2.0 (Deis sandbox): $0 [--quiet] [--check] [--noexec] [--keep]" \
+        "[--target dir] [--noprogress] [--nox11] [--nochown]" >&2; exit 0 ;;
     -q|--quiet) quiet=y; shift ;;
     --check) check_only=y; shift ;;
     --noexec) script=""; shift ;;

@@ -42,25 +42,25 @@ CASES = [
     {
         "id": "a-missing-image-is-pulled",
         "args": {"name": IMAGES},
-        "calls": [IDLE, call(line("test", "-e", LOG), rc=1)] + CONTROLLER_MISSING
-                 + [call(line("docker", "pull", IMAGES[0]), out="Status: Downloaded newer image\n", takes=20)],
+        "calls": [IDLE, call(line("test", "-e", LOG), rc=1)] + CONTROLLER_MISSING + [
+            call(line("docker", "pull", IMAGES[0]), out="Status: Downloaded newer image\n", takes=20)],
         "result": {"changed": True, "images": IMAGES, "unit": UNIT, "missing": [], "start": START, "end": END + 20,
                    "pulled": [{"image": IMAGES[0], "seconds": 20.0}]},
     },
     {
         "id": "a-failed-pull-fails-with-dockers-last-line",
         "args": {"name": IMAGES},
-        "calls": [IDLE, call(line("test", "-e", LOG), rc=1)] + CONTROLLER_MISSING
-                 + [call(line("docker", "pull", IMAGES[0]), rc=1, err="Pulling repository\nError: image deis/controller:v1.13.4 not found\n")],
+        "calls": [IDLE, call(line("test", "-e", LOG), rc=1)] + CONTROLLER_MISSING + [
+            call(line("docker", "pull", IMAGES[0]), rc=1, err="Pulling repository\nError: image deis/controller:v1.13.4 not found\n")],
         "result": {"changed": False, "failed": True, "pulled": [],
                    "msg": "docker pull deis/controller:v1.13.4 failed on core-02 (rc 1): Error: image deis/controller:v1.13.4 not found"},
     },
     {
         "id": "background-starts-a-transient-unit",
         "args": {"name": IMAGES, "background": True},
-        "calls": [IDLE] + CONTROLLER_MISSING + CLEAR
-                 + [call(line("systemd-run", "--unit=" + UNIT, "--remain-after-exit", "/bin/sh", "-c", PULL_SCRIPT, "sh", LOG, IMAGES[0]),
-                         err="Running as unit: %s\n" % UNIT)],
+        "calls": [IDLE] + CONTROLLER_MISSING + CLEAR + [
+            call(line("systemd-run", "--unit=" + UNIT, "--remain-after-exit", "/bin/sh", "-c", PULL_SCRIPT, "sh", LOG, IMAGES[0]),
+                 err="Running as unit: %s\n" % UNIT)],
         "result": {"changed": True, "images": IMAGES, "unit": UNIT, "started": True, "running": True, "missing": [IMAGES[0]],
                    "start": START, "end": END},
     },

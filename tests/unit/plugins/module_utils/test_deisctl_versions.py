@@ -202,8 +202,8 @@ def test_target_images_honour_pins_and_the_stateless_set():
     images = target_images("1.12.3", True, {"controller": "/registry.example/controller:custom", "database": "x"})
     assert "registry.example/controller:custom" in images and "x" not in images
     assert "deis/logger:v1.12.3" in images and not any("store" in image for image in images)
-    assert target_images("v1.10.1", True, {}) == sorted(["deis/%s:v1.10.1" % c for c in ("logspout", "registry", "controller",
-                                                                                       "builder", "publisher", "router")] + ["alpine:3.1"])
+    stateless = ("logspout", "registry", "controller", "builder", "publisher", "router")
+    assert target_images("v1.10.1", True, {}) == sorted(["deis/%s:v1.10.1" % c for c in stateless] + ["alpine:3.1"])
 
 
 def test_failures_merged_into_stdout_by_a_pseudo_terminal(read_fixture):
