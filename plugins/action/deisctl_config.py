@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from ansible_collections.deis.platform.plugins.module_utils._deisctl import error_message
 from ansible_collections.deis.platform.plugins.plugin_utils._deisctl import DEISCTL_OPTIONS, Deisctl
@@ -28,6 +29,12 @@ class ActionModule(NodeAction):
     _supports_check_mode = True
 
     def execute(self, params, runner, task_vars):
+        started = time.time()
+        result = self.configure(params, runner)
+        result.update(start=round(started, 3), end=round(time.time(), 3))
+        return result
+
+    def configure(self, params, runner):
         target, key, value, state = params["target"], params["key"], params["value"], params["state"]
         if not TARGET_RE.match(target) or not NAME_RE.match(key):
             raise NodeActionFailed("target %r / key %r: use names like platform / version" % (target, key))

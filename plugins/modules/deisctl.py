@@ -13,7 +13,15 @@ description:
   - Runs C(deisctl install|uninstall|start|stop|restart) on the platform, the stateless platform or named
     components, or C(refresh-units), C(upgrade-prep), C(upgrade-takeover), then reads C(deisctl list) and
     fails naming every unit that is not in the expected state. deisctl itself exits 0 when a unit fails
-    to start; its exit code is never trusted.
+    to start and when a unit template is missing (C(Error creating), nothing of that batch created); its exit
+    code is never trusted.
+  - The expected units follow the rules of the deisctl version run (C(deisctl --version)); the stateless platform has
+    a logger from v1.11.0 on, which C(stop)/C(uninstall stateless-platform) leave running/installed;
+    C(upgrade-takeover --stateless) recreates no logger (reported in RV(upstream_gaps), not failed);
+    O(stateless) needs deisctl v1.11.0 or newer.
+  - C(refresh-units) writes the templates of O(tag) (default the deisctl's own version) into O(units_path), then
+    checks that C(deisctl install) would read them for every component of O(target) (the lookup is per file,
+    C($DEISCTL_UNITS), C(~/.deis/units), C(/var/lib/deis/units)).
   - Idempotent for the lifecycle commands other than C(restart); nothing runs when the units already are
     where the command would put them.
   - The work is done by an action plugin of the same name that runs deisctl over the connection (on a
@@ -48,13 +56,21 @@ options:
     elements: str
     default: [platform]
   stateless:
-    description: Add C(--stateless) to C(upgrade-prep) and C(upgrade-takeover) (v1.12+ stateless platform).
+    description:
+      - Add C(--stateless) to C(upgrade-prep) and C(upgrade-takeover) (deisctl v1.11.0+), and check the stateless
+        platform's units.
     type: bool
     default: false
   timeout:
     description: Seconds the deisctl command may run.
     type: int
     default: 3600
+  units_path:
+    description: For C(refresh-units), where to write the templates (default C($HOME/.deis/units) of the user running deisctl).
+    type: str
+  tag:
+    description: For C(refresh-units), the Deis version whose templates to fetch (default the deisctl's own version).
+    type: str
 seealso:
   - module: deis.platform.deisctl_config
   - module: deis.platform.deisctl_info
@@ -108,10 +124,35 @@ failed_units:
   elements: dict
   returned: when the command ran
 wrong_units:
-  description: Units not in the expected state after the command.
+  description: Units not in the expected state after the command (missing ones have C(active) V(missing)).
   type: list
   elements: dict
   returned: on failure
+missing_components:
+  description: Components without a unit after C(upgrade-takeover).
+  type: list
+  elements: str
+  returned: C(upgrade-takeover)
+upstream_gaps:
+  description: Missing components that deisctl itself does not recreate, with why (not a failure).
+  type: dict
+  returned: C(upgrade-takeover)
+templates:
+  description: For C(refresh-units), the template C(deisctl install) reads per component.
+  type: dict
+  returned: C(refresh-units)
+tag:
+  description: For C(refresh-units), the version the templates were fetched for.
+  type: str
+  returned: C(refresh-units)
+start:
+  description: When the task started (UNIX time).
+  type: float
+  returned: always
+end:
+  description: When the task ended (UNIX time).
+  type: float
+  returned: always
 stdout:
   description: deisctl's output, ANSI colours removed.
   type: str

@@ -70,4 +70,12 @@ value:
   description: The value now; null when unset.
   type: str
   returned: success
+start:
+  description: When the task started (UNIX time).
+  type: float
+  returned: success
+end:
+  description: When the task ended (UNIX time).
+  type: float
+  returned: success
 """

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: deisctl_install
-short_description: Put a deisctl binary on a node and check its version
+short_description: Put deisctl on a node from a binary or a release archive, sha256-checked, and check its version
 description:
-  - Copies a deisctl from the control node (a file, or a URL downloaded on the control node; deis.io no longer
-    serves deisctl) to the node over the connection, installs it with mode 0755 when its checksum differs, and
-    checks that it runs and reports the expected version.
+  - Takes deisctl as a binary or as the release archive Deis shipped (C(deisctl-<version>-linux-amd64.run), a
+    makeself script), from the control node (a file, or a URL downloaded on the control node; deis.io no longer
+    serves deisctl) or from the node (O(remote_src)).
+  - The source's sha256 is compared with O(checksum) before anything is changed; a URL needs O(checksum) unless
+    O(insecure=true).
+  - On the node the source goes into a folder made with C(mktemp -d) (only its owner, root with C(become), can
+    change it), its sha256 is checked again there, an archive is unpacked with its own code without running its
+    C(refresh-units) (C(--noexec)), the deisctl must report O(version), and only then it replaces O(dest)
+    (mode 0755) when it differs. The staging folder is removed.
   - The work is done by an action plugin of the same name; no Python is needed on the node.
 author:
   - deis.platform contributors (@deis-platform)
@@ -32,8 +38,15 @@ options:
     description: deisctl on the control node.
     type: path
   url:
-    description: Where to download deisctl from (on the control node).
+    description: Where to download deisctl from (on the control node); needs O(checksum) unless O(insecure=true).
     type: str
+  checksum:
+    description: The sha256 of the source (binary or archive, as given), C(<hex>) or C(sha256:<hex>).
+    type: str
+  insecure:
+    description: Accept a URL source without O(checksum).
+    type: bool
+    default: false
   dest:
     description: Where it goes on the node.
     type: str
@@ -56,10 +69,11 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Install the new deisctl next to the old one for a graceful upgrade
+- name: Install deisctl v1.13.4 from its release archive next to the old one
   deis.platform.deisctl_install:
-    src: files/deisctl-1.13.4
-    dest: /tmp/upgrade/deisctl
+    src: files/deisctl-1.13.4-linux-amd64.run
+    checksum: sha256:0f1e2d...
+    dest: /opt/bin/deisctl.v1.13.4
     version: v1.13.4
   become: true
 """
@@ -70,9 +84,25 @@ dest:
   type: str
   returned: success
 checksum:
-  description: SHA-256 of the installed file.
+  description: SHA-256 of the deisctl binary (extracted from an archive).
   type: str
   returned: success
+source_checksum:
+  description: SHA-256 of the source as given.
+  type: str
+  returned: success
+source_kind:
+  description: V(binary) or V(makeself) (a release archive).
+  type: str
+  returned: success
+start:
+  description: When the task started (UNIX time).
+  type: float
+  returned: always
+end:
+  description: When the task ended (UNIX time).
+  type: float
+  returned: always
 backup:
   description: Where the replaced deisctl was kept.
   type: str

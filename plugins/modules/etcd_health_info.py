@@ -14,6 +14,9 @@ description:
   - Reports an unhealthy or unreachable cluster in C(healthy) instead of failing, so that a task
     can wait for health with C(until).
   - Healthy only when etcdctl says so and exits 0, with every member healthy.
+  - On an etcd 0.4 cluster (Deis v1.7-v1.8 user-data), which answers 404 on C(/v2/members) so that etcdctl v2.1+
+    cannot check it, the health comes from C(/v2/machines) and every member's C(/v2/stats/self) (read with the
+    node's C(curl)), healthy when all answer and name the same leader. A warning names that source.
   - The work is done by an action plugin of the same name that runs commands over the connection
     and parses their output on the control node, so the node needs no Python (CoreOS and Flatcar
     ship none); this file holds the documentation.
@@ -70,4 +73,12 @@ message:
   type: str
   returned: always
   sample: cluster is healthy
+source:
+  description: What the verdict comes from (C(etcdctl cluster-health), C(/v2/machines and /v2/stats/self), C(/v2/stats/self)).
+  type: str
+  returned: always
+etcdctl_message:
+  description: What etcdctl said, when the fallback was used.
+  type: str
+  returned: when etcd answered 404 on /v2/members
 """

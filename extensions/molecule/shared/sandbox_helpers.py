@@ -45,3 +45,19 @@ def shuffle_tests(session, config, items):  # pylint: disable=unused-argument
     seed = int(os.environ.get("DEIS_TEST_SEED") or random.SystemRandom().randrange(1000000))
     random.Random(seed).shuffle(items)
     print("test order: DEIS_TEST_SEED=%d" % seed)
+
+
+def node_events(status, kinds=None):
+    """Every node's event log (the sandbox's node simulators write it), oldest first, each with its node's name."""
+    state = os.path.dirname(status["inventory"]["ssh"])
+    events = []
+    for node in status["nodes"]:
+        path = os.path.join(state, "nodes", node["name"], "events.jsonl")
+        with open(path) as handle:
+            events += [dict(json.loads(line), node=node["name"]) for line in handle if line.strip()]
+    return sorted((e for e in events if kinds is None or e["event"] in kinds), key=lambda e: e["ts"])
+
+
+def upgrade_report(folder):
+    with open(os.path.join(folder, "upgrade-report.json")) as handle:
+        return json.load(handle)

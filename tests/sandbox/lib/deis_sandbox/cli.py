@@ -9,7 +9,7 @@ import time
 
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
-from deis_sandbox import deis_platform, images, migration, nodes, reset, router, services, watcher
+from deis_sandbox import deis_platform, etcd04, images, migration, nodes, reset, router, services, watcher
 from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
 from deis_sandbox.run import SandboxError, run, wait_until
 
@@ -100,8 +100,7 @@ def parser():
     up.add_argument("--update-duration", type=seconds_arg, default=6.0, help="seconds an update takes")
     up.add_argument("--fleet-ttl", type=int, default=30, help="fleet agent TTL in seconds")
     up.add_argument("--connection", choices=("ssh", "docker"), default="ssh", help="which inventory to print")
-    up.add_argument("--deis", type=deis_platform.version_arg, metavar="VERSION",
-                    help="also install and start the Deis platform of VERSION (%s) with its deisctl" % ", ".join(deis_platform.SUPPORTED))
+    deis_platform.add_up_arguments(up)
     up.add_argument("--apps", type=apps_arg, default=0,
                     help="also bring up the app-migration rehearsal: the old cluster (upstream controller with N apps, its "
                          "v1 registry, DNS) and the new one (upstream controller, its v1 registry, router)")
@@ -127,6 +126,8 @@ def parser():
     kinds.add_parser("start-node", help="boot a stopped NODE").add_argument("node")
     kinds.add_parser("etcd-stop", help="stop etcd")
     kinds.add_parser("etcd-start", help="start etcd again")
+    kinds.add_parser("etcd-v04", help="an etcd that answers like etcd 0.4 (/v2/members 404) on 127.0.0.1:4101-4103 "
+                     "in front of the real one; `status` names it; `clear` stops it")
     kinds.add_parser("clear", help="disarm NODE's faults; without NODE, put the whole sandbox back as 'up' left it "
                      "(faults off, etcd and every node up, OS versions as brought up, update-engine masked, "
                      "reboot lock free)").add_argument("node", nargs="?")
@@ -163,7 +164,7 @@ def options_of(args):
     return {"nodes": args.nodes, "flavor": args.flavor, "coreos": args.coreos or default_now,
             "coreos_available": args.coreos_available or default_available, "update_group": args.update_group,
             "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl, "apps": args.apps,
-            **({"deis": args.deis} if args.deis else {}), **(migration_options(args) if args.apps else {})}
+            **deis_platform.up_options(args), **(migration_options(args) if args.apps else {})}
 
 
 def migration_options(args):
@@ -221,8 +222,9 @@ def cmd_up(args):
     wanted = {spec["machine_id"] for spec in state["nodes"]}
     etcd = Etcd2(ETCD_ENDPOINT)
     wait_until(lambda: wanted <= watcher.present_machines(etcd), 60, what="every node in fleet")
+    deis_platform.prepare_nodes(state)
     if options.get("deis"):
-        images.log("Deis %s platform up in %ss" % (options["deis"], deis_platform.up(state, options["deis"], images.log)))
+        images.log("Deis %s platform up in %ss" % (options["deis"], deis_platform.up(state, images.log)))
     ssh_inventory, docker_inventory = nodes.write_inventories(state["nodes"], key)
     print(docker_inventory if args.connection == "docker" else ssh_inventory)
     if migration_vars:
@@ -264,6 +266,7 @@ def cmd_status(args):
         "membership_log": state_path("membership.jsonl"),
         "migration": migration.status() if state["options"].get("apps") else None,
         "deis": deis_platform.status(state), "deisctl_files": deis_platform.deisctl_files(),
+        "deisctl_run_files": deis_platform.deisctl_run_files(), "etcd_v04": etcd04.status(),
         "workstation_deisctl_files": deis_platform.workstation_deisctl_files(),
     }, indent=2, sort_keys=True))
     return 0
@@ -275,6 +278,7 @@ def cmd_down(args):
     services.stop_etcd()
     stopped = migration.down()
     deis_platform.prober_stop()
+    etcd04.stop()
     shutil.rmtree(state_dir(), ignore_errors=True)
     print("removed %d node(s), etcd, %d migration service(s) and the sandbox state" % (removed, stopped))
     return 0
@@ -343,7 +347,10 @@ def cmd_fault(args):
         services.start_etcd()
     elif args.fault == "clear" and args.node:
         disarm(node_spec(state, args.node)["name"])
+    elif args.fault == "etcd-v04":
+        print("etcd 0.4 front on %s" % etcd04.start(SANDBOX_SCRIPT))
     elif args.fault == "clear":
+        etcd04.stop()
         rebooted = reset.reset(state, disarm)
         if state["options"].get("apps"):
             migration.reset_faults()
@@ -375,7 +382,8 @@ COMMANDS = {"up": cmd_up, "status": cmd_status, "down": cmd_down, "fault": cmd_f
             "membership": cmd_membership, "_watch": lambda args: watcher.watch_forever(),
             "prober": lambda args: deis_platform.cmd_prober(args.action, SANDBOX_SCRIPT)}
 # Servers the sandbox starts in the background, with their own options.
-SERVERS = {"_router": router.main, "_registry-gate": migration.registry_gate_main, "_prober": deis_platform.prober_main}
+SERVERS = {"_router": router.main, "_registry-gate": migration.registry_gate_main, "_prober": deis_platform.prober_main,
+           "_etcd04": etcd04.main}
 
 
 def main(argv):

@@ -1,38 +1,43 @@
-"""The Deis v1 platform on the sandbox nodes: deisctl binaries per version, `up --deis vX.Y.Z`, the
-unit-fails fault and the router prober.
+"""The Deis v1 platform on the sandbox nodes: deisctl binaries and .run archives per version, `up --deis vX.Y.Z`
+installed as the install guide does, the unit-fails and etcd-v04 faults and the router prober.
 
-The platform runs as fleet units on the nodes (node/rootfs: fleetd's agent, deis-component);
-router@N answers on 127.0.0.1:(8080 + N).  Each deisctl is a self-contained zipapp of node/'s simlib
-with the version baked in, kept under <state>/deisctl/<version>/deisctl and copied to /opt/bin/deisctl.
-The same deisctl for a workstation (the control node, with DEISCTL_TUNNEL) runs with the host's python3:
-<state>/deisctl-workstation/<version>/deisctl.
+The platform runs as fleet units on the nodes (node/rootfs: fleetd's agent, deis-component, the docker stand-in);
+router@N answers on 127.0.0.1:(8080 + N).  Each deisctl is a self-contained zipapp of node/'s simlib with the
+version baked in, kept under <state>/deisctl/<version>/deisctl; deisctl-<version>-linux-amd64.run next to it is the
+release archive (a makeself-style self-extracting script, see RUN_HEADER).  The same deisctl for a workstation (the
+control node, with DEISCTL_TUNNEL) runs with the host's python3: <state>/deisctl-workstation/<version>/deisctl.
 """
 import argparse
+import gzip
+import hashlib
 import http.client
+import io
 import json
 import os
 import shutil
 import signal
 import sys
+import tarfile
 import time
 import zipapp
 
-from simlib import deisctl, deisplatform
+from simlib import deisplatform
 
 from deis_sandbox import migration, nodes
 from deis_sandbox.paths import NODE_CONTEXT, load_state, state_path
 from deis_sandbox.run import SandboxError, read_pid, run, start_background, stop_pid
 
-SUPPORTED = tuple("v" + version for version in deisctl.SUPPORTED)
+SUPPORTED = tuple("v" + version for version in deisplatform.VERSIONS)
 DOMAIN = "sandbox.deis.local"
 MESH_SIZE = 3
-PLATFORM_UNITS = 15
+DEFAULT_PULL_SECONDS = 20.0
 SIMLIB = os.path.join(NODE_CONTEXT, "rootfs", "usr", "lib", "deis-sandbox", "lib", "simlib")
 INTERPRETER = "/usr/lib/deis-sandbox/bin/python3"
 WORKSTATION_INTERPRETER = "/usr/bin/env python3"
 PROBER_PID = "prober.pid"
 PROBER_REPORT = "prober.json"
 PROBE_INTERVAL = 0.1
+OPERATOR = ["-u", "core", "-e", "HOME=/home/core", "-w", "/home/core"]
 
 
 def version_arg(text):
@@ -81,37 +86,204 @@ def workstation_deisctl_files():
             for version, path in paths.items()}
 
 
+# -- the release archive -------------------------------------------------------------------------------
+
+def run_archive_path(version):
+    return state_path("deisctl", version, "deisctl-%s-linux-amd64.run" % version.lstrip("v"))
+
+
+# What `make -C deisctl installer` builds (deis/deis v1.13.4 deisctl/Makefile:16-29): the deis/makeself fork
+# (single-binary, 3ba8915) with --bzip2 --current --nox11, label "Deis Control Utility", the binary deisctl and the
+# script below.  This header is the sandbox's own code doing what makeself-header.sh does for those options
+# (line 2 as makeself writes it, umask 077, MD5 check `Error in MD5 checksums: X is different from Y` exit 2,
+# `Creating directory DIR` on stderr for --target, extraction into the current directory or DIR, refusal when a
+# directory named deisctl exists, then `eval $script` and its exit code); the payload is gzip (the node image has
+# no bzip2) and no progress meter is drawn.
+RUN_HEADER = r"""#!/bin/sh
+# This script was generated using Makeself 2.2.0
+# Deis sandbox: deisctl-%(version)s-linux-amd64.run, built like deis/deis v%(version)s deisctl/Makefile:16-29.
+umask 077
+label="Deis Control Utility"
+binary="deisctl"
+MD5="%(md5)s"
+SKIP=%(skip)s
+script="%(script)s"
+targetdir="."
+quiet=n
+check_only=n
+while true; do
+    case "$1" in
+    -h|--help) echo "Makeself version 2.2.0 (Deis sandbox): $0 [--quiet] [--check] [--noexec] [--keep]" \
+        "[--target dir] [--noprogress] [--nox11] [--nochown]" >&2; exit 0 ;;
+    -q|--quiet) quiet=y; shift ;;
+    --check) check_only=y; shift ;;
+    --noexec) script=""; shift ;;
+    --keep|--noprogress|--nox11|--nochown) shift ;;
+    --target) targetdir=${2:-.}; shift 2 || exit 1 ;;
+    --) shift; break ;;
+    -*) echo "Unrecognized flag : $1" >&2; exit 1 ;;
+    *) break ;;
+    esac
+done
+archive="$0"
+payload() { tail -n +$((SKIP + 1)) "$archive"; }
+verify() {
+    test "$quiet" = n && printf "Verifying archive integrity..."
+    sum=`payload | md5sum | cut -b-32`
+    if test "$sum" != "$MD5"; then
+        echo "Error in MD5 checksums: $sum is different from $MD5" >&2
+        exit 2
+    fi
+    test "$quiet" = n && echo " All good."
+    return 0
+}
+if test "$check_only" = y; then verify; printf " MD5 checksums are OK." >&2; exit 0; fi
+if test "$targetdir" != "."; then
+    test "$quiet" = n && echo "Creating directory $targetdir" >&2
+    mkdir -p "$targetdir" || { echo "Cannot create target directory $targetdir" >&2; exit 1; }
+fi
+verify
+test "$quiet" = n && printf "Uncompressing %%s" "$label"
+if test -d "$targetdir/$binary"; then
+    echo Extraction failed: a directory named \"$binary\" exists here. > /dev/tty; exit 1
+fi
+payload | gzip -dc | (cd "$targetdir" && tar xf -) || { echo >&2; echo "Unable to decompress $0" >&2; exit 1; }
+test "$quiet" = n && echo
+cd "$targetdir" || exit 1
+res=0
+if test -n "$script"; then eval $script; res=$?; fi
+exit $res
+"""
+# The installer's script (deisctl/Makefile:20-27 from v1.8.0; v1.7.x colours `deisctl` in the two echo lines); the
+# header's double-quoted assignment expands $HOME when the archive runs, as the real one does.
+RUN_SCRIPT = ("./deisctl refresh-units && echo && echo 'deisctl is in the current directory and unit files are' && "
+              "echo 'in $HOME/.deis/units. Please move deisctl to a' && echo 'directory in your search PATH.' && echo && "
+              "echo 'See http://docs.deis.io/ for documentation.' && echo")
+
+
+def build_run_archive(version):
+    """deisctl-<version>-linux-amd64.run holding the node deisctl of `version` (and its sha256 in <path>.sha256)."""
+    binary = deisctl_path(version) if os.path.exists(deisctl_path(version)) else build_deisctl(version)
+    tar_bytes = io.BytesIO()
+    with tarfile.open(fileobj=tar_bytes, mode="w") as tar:
+        info = tar.gettarinfo(binary, arcname="deisctl")
+        info.uid = info.gid = 0
+        info.uname = info.gname = "root"
+        with open(binary, "rb") as handle:
+            tar.addfile(info, handle)
+    payload = gzip.compress(tar_bytes.getvalue(), mtime=0)
+    fields = {"version": version.lstrip("v"), "md5": hashlib.md5(payload).hexdigest(), "script": RUN_SCRIPT, "skip": 0}
+    fields["skip"] = (RUN_HEADER % fields).count("\n")
+    header = (RUN_HEADER % fields).encode()
+    target = run_archive_path(version)
+    with open(target, "wb") as handle:
+        handle.write(header + payload)
+    os.chmod(target, 0o755)
+    with open(target + ".sha256", "w") as handle:  # as a release page would publish it, for deisctl_source_checksum
+        handle.write(hashlib.sha256(header + payload).hexdigest() + "\n")
+    return target
+
+
+def deisctl_run_files():
+    """{version: path} of the .run archive of every version, built when missing."""
+    return {version: run_archive_path(version) if os.path.exists(run_archive_path(version)) else build_run_archive(version)
+            for version in SUPPORTED}
+
+
+# -- up --deis ----------------------------------------------------------------------------------------
+
+def add_up_arguments(parser):
+    """The platform options of `sandbox up`."""
+    parser.add_argument("--deis", type=version_arg, metavar="VERSION",
+                        help="also install and start the Deis platform of VERSION (%s) as the install guide does"
+                        % ", ".join(SUPPORTED))
+    parser.add_argument("--deis-version-key", action="store_true",
+                        help="also set /deis/platform/version (a real install has it only after an upgrade by the guide)")
+    parser.add_argument("--stateless", action="store_true", help="install the stateless platform (stateless-platform)")
+    parser.add_argument("--pull-seconds", type=float, default=DEFAULT_PULL_SECONDS,
+                        help="seconds a node's docker takes to pull an image it does not have (default %g)" % DEFAULT_PULL_SECONDS)
+
+
+def up_options(args):
+    """The options `up` keeps in the state (defaults left out)."""
+    options = {"deis": args.deis} if args.deis else {}
+    if args.deis and args.deis_version_key:
+        options["deis_version_key"] = True
+    if args.deis and args.stateless:
+        options["stateless"] = True
+    if args.pull_seconds != DEFAULT_PULL_SECONDS:
+        options["pull_seconds"] = args.pull_seconds
+    return options
+
+
+def prepare_nodes(state):
+    """Every node's docker stand-in pulls in --pull-seconds."""
+    seconds = state["options"].get("pull_seconds", DEFAULT_PULL_SECONDS)
+    for spec in state["nodes"]:
+        with open(os.path.join(nodes.control_dir(spec["name"]), "docker-pull-seconds"), "w") as handle:
+            handle.write("%g\n" % seconds)
+
+
+def seed_images(name, images):
+    """The images a node that has run the platform already holds (no pull time at `up`)."""
+    folder = os.path.join(nodes.control_dir(name), "docker")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "images.json")
+    try:
+        with open(path) as handle:
+            held = json.load(handle)
+    except FileNotFoundError:
+        held = {}
+    held.update({image: {"pulled": round(time.time(), 3), "seeded": True} for image in images})
+    with open(path, "w") as handle:
+        json.dump(held, handle, sort_keys=True)
+
+
 def node_deisctl(name, *args):
-    return run(["docker", "exec", name, "/opt/bin/deisctl"] + list(args), check=False)
+    """deisctl as the operator runs it on a node: as core, in its home (HOME=/home/core)."""
+    return run(["docker", "exec"] + OPERATOR + [name, "/opt/bin/deisctl"] + list(args), check=False)
 
 
 def install_deisctl(name, version):
-    """The matching deisctl in /opt/bin and /etc/deis-release, as Deis user-data leaves a node."""
-    run(["docker", "exec", name, "mkdir", "-p", "/opt/bin"])
-    run(["docker", "cp", deisctl_path(version), name + ":/opt/bin/deisctl"])
-    run(["docker", "exec", name, "sh", "-c", "chmod 0755 /opt/bin/deisctl && printf 'DEIS_RELEASE=%s\\n' > /etc/deis-release"
-         % version])
+    """What Deis user-data leaves on every node: /etc/deis-release (write_files, v1.13.4 user-data.example:128) and
+    install-deisctl.service (:114) running install.sh, which on CoreOS runs the .run with --target /opt/bin (its own
+    refresh-units writes $HOME/.deis/units: /.deis/units, HOME being unset in a system unit) and then
+    `deisctl refresh-units --path=/var/lib/deis/units --tag=v$VERSION` (shopkeep/deis.io deisctl/install.sh)."""
+    archive = "/tmp/deisctl-%s-linux-amd64.run" % version.lstrip("v")
+    run(["docker", "cp", build_run_archive(version), name + ":" + archive])
+    script = ("printf 'DEIS_RELEASE=%(v)s\\n' > /etc/deis-release && mkdir -p /opt/bin && cd / && "
+              "env -u HOME sh %(archive)s --target /opt/bin && "
+              "/opt/bin/deisctl refresh-units --path=/var/lib/deis/units --tag=%(v)s && rm -f %(archive)s"
+              % {"v": version, "archive": archive})
+    result = run(["docker", "exec", name, "sh", "-c", script], check=False)
+    if result.returncode != 0:
+        raise SandboxError("installing deisctl %s on %s failed: %s" % (version, name, result.stdout.decode(errors="replace")[-400:]))
 
 
-def up(state, version, log):
-    """Install and start the platform of `version`; return the seconds it took."""
+def up(state, log):
+    """Install and start the platform as the install guide does (docs/installing_deis/install-platform.rst:59-79: only
+    domain set, then `deisctl install platform` and `start platform` as core); return the seconds it took."""
+    options = state["options"]
+    version, stateless = options["deis"], options.get("stateless", False)
     started = time.time()
     for build in SUPPORTED:
         build_deisctl(build)
         build_deisctl(build, workstation_deisctl_path(build), WORKSTATION_INTERPRETER)
-    for spec in state["nodes"]:
-        install_deisctl(spec["name"], version)
+        build_run_archive(build)
     first = state["nodes"][0]["name"]
-    if platform_running(first):
+    if platform_running(first, version, stateless):
         return 0.0
-    steps = [("config", "platform", "set", "domain=" + platform_domain(state)), ("config", "platform", "set", "version=" + version),
-             ("install", "platform"), ("start", "platform")]
-    for step in steps:
+    for spec in state["nodes"]:
+        seed_images(spec["name"], deisplatform.platform_images(version))
+        install_deisctl(spec["name"], version)
+    target = "stateless-platform" if stateless else "platform"
+    settings = ["domain=" + platform_domain(state)] + (["version=" + version] if options.get("deis_version_key") else [])
+    for step in [("config", "platform", "set") + tuple(settings), ("install", target), ("start", target)]:
         log("deisctl %s" % " ".join(step))
         result = node_deisctl(first, *step)
         if result.returncode != 0:
             raise SandboxError("deisctl %s failed: %s" % (" ".join(step), result.stdout.decode(errors="replace")[-400:]))
-    if not platform_running(first):
+    if not platform_running(first, version, stateless):
         raise SandboxError("the platform did not come up: %s" % node_deisctl(first, "list").stdout.decode())
     return round(time.time() - started, 1)
 
@@ -121,11 +293,19 @@ def platform_domain(state):
     return migration.OLD_DOMAIN if state["options"].get("apps") else DOMAIN
 
 
-def platform_running(name):
+def platform_unit_count(version, stateless):
+    """Units of `install [stateless-]platform` with 3 routers: 15; stateless 8, 9 with its logger (v1.11.0+)."""
+    if not stateless:
+        return 15
+    return 9 if deisplatform.version_tuple(version) >= (1, 11) else 8
+
+
+def platform_running(name, version, stateless=False):
     """Whether `deisctl list` on the node shows every platform unit active/running."""
     result = node_deisctl(name, "list")
     rows = [line.split() for line in result.stdout.decode().splitlines()[1:]]
-    return result.returncode == 0 and len(rows) == PLATFORM_UNITS and all(row[3:5] == ["active", "running"] for row in rows)
+    return (result.returncode == 0 and len(rows) == platform_unit_count(version, stateless)
+            and all(row[3:5] == ["active", "running"] for row in rows))
 
 
 def status(state):
@@ -135,7 +315,9 @@ def status(state):
     routers = {}
     for number in range(1, MESH_SIZE + 1):
         routers["router@%d" % number] = {"port": deisplatform.router_port(number), "answer": probe(deisplatform.router_port(number))}
-    return {"version": version, "domain": platform_domain(state), "routers": routers, "deisctl": "/opt/bin/deisctl"}
+    return {"version": version, "domain": platform_domain(state), "routers": routers, "deisctl": "/opt/bin/deisctl",
+            "stateless": state["options"].get("stateless", False), "version_key": state["options"].get("deis_version_key", False),
+            "pull_seconds": state["options"].get("pull_seconds", DEFAULT_PULL_SECONDS)}
 
 
 def fault_unit_fails(state, node_name, component, version=None):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.deis.platform.plugins.module_utils._etcdctl import parse_cluster_health
+from ansible_collections.deis.platform.plugins.module_utils._etcdctl import (
+    health_from_stats, members_api_missing, parse_cluster_health, parse_curl, parse_machines, parse_stats_self)
 
 # Formats from etcd 3.4 etcdctl/ctlv2/command/cluster_health.go: exit 0 when every member is healthy,
 # 5 (ExitClusterNotHealthy) otherwise, 4 (ExitServerError) when the member list cannot be read.
@@ -91,3 +92,65 @@ def test_etcd_down_fixture(read_fixture):
 
 def test_healthy_fixture_is_not_healthy_with_a_non_zero_rc(read_fixture):
     assert parse_cluster_health(1, read_fixture("etcdctl/cluster-health-healthy.stdout.txt"), "")["healthy"] is False
+
+
+# -- etcd 0.4 (Deis v1.7-v1.8 user-data) ---------------------------------------------------------------
+
+def test_members_404_is_recognised_per_etcdctl_version(read_fixture):
+    """v2.2+ and etcd 3.x etcdctl: rc 4, `failed to list members` + `Error:  unexpected status code 404` (captured from the
+    Debian etcdctl 3.4.23 against a 404 server, the bytes of the coreos/etcd v2.2.5 run); v2.1: stderr only, rc 1."""
+    assert members_api_missing(4, read_fixture("etcdctl/cluster-health-members-404.stdout.txt"),
+                               read_fixture("etcdctl/cluster-health-members-404.stderr.txt"))
+    assert members_api_missing(1, "", read_fixture("etcdctl/cluster-health-v2.1-members-404.stderr.txt"))
+    assert not members_api_missing(4, read_fixture("etcdctl/cluster-health-down.stdout.txt"),
+                                   read_fixture("etcdctl/cluster-health-down.stderr.txt"))
+    assert not members_api_missing(0, read_fixture("etcdctl/cluster-health-healthy.stdout.txt"), "")
+
+
+def test_etcdctl_v2_0_against_etcd_0_4_is_healthy(read_fixture):
+    """v2.0.x cluster-health is stats based and names members by their 0.4 names (run, coreos/etcd v2.0.13)."""
+    result = parse_cluster_health(0, read_fixture("etcdctl/cluster-health-v2.0-etcd04.stdout.txt"), "")
+    assert result == {"healthy": True, "message": "cluster is healthy",
+                      "members": [{"id": name, "healthy": True, "detail": ""} for name in ("n1", "n2", "n3")]}
+
+
+def test_parse_machines_and_curl(read_fixture):
+    """v0.4.9 server/server.go:308-313: client URLs joined by ", ", leader first, no newline."""
+    assert parse_machines(read_fixture("etcd04/machines.txt")) == [
+        "http://localhost:24001", "http://localhost:24002", "http://localhost:24003"]
+    assert parse_curl(read_fixture("etcd04/machines.txt") + "\n200") == (200, read_fixture("etcd04/machines.txt"))
+    assert parse_curl("\n000") == (0, "")
+    assert parse_curl("404 page not found\n\n404") == (404, "404 page not found\n")
+
+
+@pytest.mark.parametrize("fixture, expected", [
+    ("etcd04/stats-self-leader.json", {"name": "n1", "state": "leader", "leader": "n1"}),
+    ("etcd04/stats-self-follower.json", {"name": "n2", "state": "follower", "leader": "n1"}),
+    # raft_server_stats.go:54,71: the state is set only by append traffic; a lone leader names itself (peer_server.go:647-649).
+    ("etcd04/stats-self-single.json", {"name": "n1", "state": "", "leader": "n1"}),
+])
+def test_parse_stats_self(read_fixture, fixture, expected):
+    assert parse_stats_self(read_fixture(fixture)) == expected
+
+
+@pytest.mark.parametrize("body", ["404 page not found\n", "[]", '{"leader": "n1"}'])
+def test_parse_stats_self_rejects(body):
+    with pytest.raises(ValueError, match="/v2/stats/self answered"):
+        parse_stats_self(body)
+
+
+def test_health_from_stats(read_fixture):
+    machines = ["http://a:4001", "http://b:4001"]
+    leader, follower = read_fixture("etcd04/stats-self-leader.json"), read_fixture("etcd04/stats-self-follower.json")
+    assert health_from_stats(machines, {"http://a:4001": (200, leader), "http://b:4001": (200, follower)})["healthy"] is True
+    down = health_from_stats(machines, {"http://a:4001": (200, leader)})
+    assert (down["healthy"], down["message"]) == (False, "cluster is unhealthy")
+    split = health_from_stats(machines, {"http://a:4001": (200, leader), "http://b:4001": (200, follower.replace('"leader":"n1"', '"leader":"n3"'))})
+    assert (split["healthy"], split["message"]) == (False, "members disagree about the leader (n1, n3)")
+    assert health_from_stats([], {})["healthy"] is False
+
+
+def test_members_404_merged_into_stdout_by_a_pseudo_terminal(read_fixture):
+    """Ansible runs node commands over `ssh -tt`: etcdctl's stderr then arrives in stdout."""
+    merged = read_fixture("etcdctl/cluster-health-members-404.stdout.txt") + read_fixture("etcdctl/cluster-health-members-404.stderr.txt")
+    assert members_api_missing(4, merged, "")
