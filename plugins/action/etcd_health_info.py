@@ -5,19 +5,41 @@
 
 from __future__ import annotations
 
-from ansible_collections.deis.platform.plugins.module_utils._etcdctl import parse_cluster_health
+from ansible_collections.deis.platform.plugins.module_utils._etcdctl import (parse_cluster_health, parse_member_list,
+                                                                             unhealthy_members)
 from ansible_collections.deis.platform.plugins.plugin_utils._node_command import NodeAction
 
 
 class ActionModule(NodeAction):
-    """etcdctl cluster-health (v2), parsed; reports an unhealthy cluster instead of failing."""
+    """etcdctl cluster-health (v2), parsed member by member; reports an unhealthy cluster instead of failing, naming
+    the members that are not healthy (their names from `etcdctl member list`)."""
 
-    ARGUMENT_SPEC = {"endpoint": {"type": "str"}, "etcdctl": {"type": "str", "default": "etcdctl"}}
+    ARGUMENT_SPEC = {
+        "endpoint": {"type": "str"},
+        "etcdctl": {"type": "str", "default": "etcdctl"},
+        "names": {"type": "dict", "default": {}},
+    }
     _supports_check_mode = True
 
     def execute(self, params, runner, task_vars):
         argv = [params["etcdctl"]]
         if params["endpoint"]:
             argv += ["--endpoints", params["endpoint"]]
-        result = runner.run(argv + ["cluster-health"], env={"ETCDCTL_API": "2"})
-        return parse_cluster_health(result.rc, result.stdout, result.stderr)
+        env = {"ETCDCTL_API": "2"}
+        result = runner.run(argv + ["cluster-health"], env=env)
+        health = parse_cluster_health(result.rc, result.stdout, result.stderr)
+        if health["healthy"] or not health["members"]:
+            return health
+        listing = runner.run(argv + ["member", "list"], env=env)
+        try:
+            etcd_names = {member["id"]: member["name"] for member in parse_member_list(listing.stdout)} if listing.rc == 0 else {}
+        except ValueError:
+            etcd_names = {}
+        labels = {}
+        for member in health["members"]:
+            if member["id"] in etcd_names:
+                member["name"] = etcd_names[member["id"]]
+                labels[member["id"]] = params["names"].get(member["name"], member["name"])
+        health["unhealthy"] = unhealthy_members(health, labels)
+        health["message"] = "; ".join([health["message"]] + health["unhealthy"])
+        return health

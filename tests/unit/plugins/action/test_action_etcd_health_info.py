@@ -10,17 +10,22 @@ import pytest
 from ansible_collections.deis.platform.tests.unit.plugins.action.node_action_harness import call, case_ids, fixture_text, run_case
 
 HEALTH = "env ETCDCTL_API=2 LANG=C LC_ALL=C etcdctl cluster-health"
-HEALTHY_MEMBER = {"id": "b71f75320dc06a6c", "healthy": True, "detail": "got healthy result from http://127.0.0.1:2379"}
-HEALTHY = {"changed": False, "healthy": True, "members": [HEALTHY_MEMBER], "message": "cluster is healthy"}
-# etcdctl 3.4 ctlv2 cluster_health.go with one of three members down: exit 5 (ExitClusterNotHealthy).
-DEGRADED = (
-    "failed to check the health of member 8211f1d0f64f3269 on http://10.0.1.12:2379: Get http://10.0.1.12:2379/health: "
-    "dial tcp 10.0.1.12:2379: connect: connection refused\n"
-    "member 8211f1d0f64f3269 is unreachable: [http://10.0.1.12:2379] are all unreachable\n"
-    "member 91bc3c398fb3c146 is healthy: got healthy result from http://10.0.1.13:2379\n"
-    "member b71f75320dc06a6c is healthy: got healthy result from http://10.0.1.11:2379\n"
-    "cluster is degraded\n"
-)
+MEMBERS = "env ETCDCTL_API=2 LANG=C LC_ALL=C etcdctl member list"
+HEALTHY_MEMBER = {"id": "b71f75320dc06a6c", "healthy": True, "state": "healthy", "url": "http://127.0.0.1:2379",
+                  "detail": "got healthy result from http://127.0.0.1:2379"}
+HEALTHY = {"changed": False, "healthy": True, "members": [HEALTHY_MEMBER], "message": "cluster is healthy",
+           "verdict": "cluster is healthy"}
+# Captured on sandbox nodes (Debian etcd 3.4, three members, core-02's stopped): exit 5.
+DEGRADED = fixture_text("etcdctl/cluster-health-degraded.stdout.txt")
+MEMBER_LIST = fixture_text("etcdctl/member-list-member-down.stdout.txt")
+DOWN_DETAIL = 'Get "http://127.0.10.2:2379/health": dial tcp 127.0.10.2:2379: connect: connection refused'
+UNREACHABLE = ("core-02 (member f7db6a068c760b05, http://127.0.10.2:2379) is unreachable: " + DOWN_DETAIL)
+
+
+def member(member_id, address, name):
+    return {"id": member_id, "healthy": True, "state": "healthy", "url": "http://%s:2379" % address, "name": name,
+            "detail": "got healthy result from http://%s:2379" % address}
+
 
 CASES = [
     {
@@ -42,21 +47,44 @@ CASES = [
         "calls": [call(HEALTH, rc=4, out=fixture_text("etcdctl/cluster-health-down.stdout.txt"),
                        err=fixture_text("etcdctl/cluster-health-down.stderr.txt"))],
         "result": {
-            "changed": False, "healthy": False, "members": [],
+            "changed": False, "healthy": False, "members": [], "verdict": "cluster may be unhealthy: failed to list members",
             "message": "cluster may be unhealthy: failed to list members; Error:  client: etcd cluster is unavailable or misconfigured; "
                        "error #0: dial tcp 127.0.0.1:2379: connect: connection refused",
         },
     },
     {
-        "id": "one-member-unreachable",
-        "args": {},
-        "calls": [call(HEALTH, rc=5, out=DEGRADED)],
+        "id": "one-member-unreachable-named",
+        "args": {"names": {"bf8e3ff813523137354b3a4bb5248d1e": "core-02"}},
+        "calls": [call(HEALTH, rc=5, out=DEGRADED), call(MEMBERS, out=MEMBER_LIST)],
         "result": {
-            "changed": False, "healthy": False, "message": "cluster is degraded",
+            "changed": False, "healthy": False, "verdict": "cluster is degraded", "unhealthy": [UNREACHABLE],
+            "message": "cluster is degraded; " + UNREACHABLE,
             "members": [
-                {"id": "8211f1d0f64f3269", "healthy": False, "detail": "[http://10.0.1.12:2379] are all unreachable"},
-                {"id": "91bc3c398fb3c146", "healthy": True, "detail": "got healthy result from http://10.0.1.13:2379"},
-                {"id": "b71f75320dc06a6c", "healthy": True, "detail": "got healthy result from http://10.0.1.11:2379"},
+                member("bebe79b2788433be", "127.0.10.3", "73740c33a4c5866cceaf9d0622d507a6"),
+                member("d90e3f9ac2380745", "127.0.10.1", "1afc1252bbefababe151dd59b906128c"),
+                {"id": "f7db6a068c760b05", "healthy": False, "state": "unreachable", "url": "http://127.0.10.2:2379",
+                 "name": "bf8e3ff813523137354b3a4bb5248d1e", "detail": DOWN_DETAIL},
+            ],
+        },
+    },
+    {
+        "id": "etcd-2.2-says-healthy-with-a-member-unreachable",
+        "args": {},
+        "calls": [call(HEALTH, out=fixture_text("etcdctl/cluster-health-2.2-one-unreachable.stdout.txt")),
+                  call(MEMBERS, rc=1, err="Failed to get leader:  client: etcd cluster is unavailable\n")],
+        "result": {
+            "changed": False, "healthy": False, "verdict": "cluster is healthy",
+            "unhealthy": ["member 65de4ea85ff20848, http://172.17.8.103:2379 is unreachable: Get http://172.17.8.103:2379/health: "
+                          "dial tcp 172.17.8.103:2379: i/o timeout"],
+            "message": "cluster is healthy; member 65de4ea85ff20848, http://172.17.8.103:2379 is unreachable: "
+                       "Get http://172.17.8.103:2379/health: dial tcp 172.17.8.103:2379: i/o timeout",
+            "members": [
+                {"id": "2eacd324a7820934", "healthy": True, "state": "healthy", "url": "http://172.17.8.102:2379",
+                 "detail": "got healthy result from http://172.17.8.102:2379"},
+                {"id": "65de4ea85ff20848", "healthy": False, "state": "unreachable", "url": "http://172.17.8.103:2379",
+                 "detail": "Get http://172.17.8.103:2379/health: dial tcp 172.17.8.103:2379: i/o timeout"},
+                {"id": "ce2a822cea30bfca", "healthy": True, "state": "healthy", "url": "http://172.17.8.101:2379",
+                 "detail": "got healthy result from http://172.17.8.101:2379"},
             ],
         },
     },
@@ -71,7 +99,7 @@ CASES = [
         "id": "missing-etcdctl-is-unhealthy-with-a-message",
         "args": {},
         "calls": [call(HEALTH, rc=127, err="sh: 1: etcdctl: not found\n")],
-        "result": {"changed": False, "healthy": False, "members": [], "message": "etcdctl printed no verdict (rc 127)"},
+        "result": {"changed": False, "healthy": False, "members": [], "verdict": "", "message": "etcdctl printed no verdict (rc 127)"},
     },
     {
         "id": "unknown-option-sends-nothing",
@@ -79,7 +107,8 @@ CASES = [
         "calls": [],
         "result": {
             "failed": True,
-            "msg": "Unsupported parameters for (deis.platform.etcd_health_info) module: endpoints. Supported parameters include: endpoint, etcdctl.",
+            "msg": "Unsupported parameters for (deis.platform.etcd_health_info) module: endpoints. Supported parameters include: "
+                   "endpoint, etcdctl, names.",
         },
     },
 ]
