@@ -46,7 +46,8 @@ class ActionModule(NodeAction):
         verb = "lock" if wanted else "unlock"
         outcome = runner.run(base + [verb, machine_id])
         if outcome.rc != 0:
-            kind = classify_error(outcome.stderr)
+            # Over a pseudo-terminal (ssh -tt, as become uses) locksmithctl's stderr arrives on stdout.
+            kind = classify_error(outcome.stderr + outcome.stdout)
             reason = (held_by(before, params["names"]) if kind == ERROR_SEMAPHORE_FULL
                       else outcome.stderr.strip() or outcome.stdout.strip() or "exit status %s and no message" % outcome.rc)
             raise NodeActionFailed("locksmithctl %s failed: %s" % (verb, reason), error=kind, rc=outcome.rc,

@@ -15,7 +15,7 @@ from ansible_collections.deis.platform.plugins.module_utils._update_conf import 
 from ansible_collections.deis.platform.plugins.module_utils._update_engine import (
     COMPLETED_MARKER, MESSAGE_BOOT_FLAGS, OUTCOME_CHECK_FAILED, OUTCOME_NO_UPDATE, OUTCOME_UNKNOWN,
     OUTCOME_UPDATED_NEED_REBOOT, UPDATE_STATUS_IDLE, UPDATE_STATUS_UPDATED_NEED_REBOOT, boot_flags_updated,
-    check_outcome, journal_cursor, journal_messages, parse_status)
+    check_outcome, daemon_started_at, journal_cursor, journal_messages, parse_status)
 from ansible_collections.deis.platform.plugins.plugin_utils._node_command import NodeAction, NodeActionFailed
 
 SERVICE = "update-engine.service"
@@ -162,13 +162,17 @@ class ActionModule(NodeAction):
 
     def wait_boot_flags(self, runner, timeout, interval):
         """After booting an update: update-engine marks the booted partition good and logs "Updating boot flags..."
-        45 s after it starts. Only its latest start in the current boot counts."""
+        45 s after it starts. Only lines of the running daemon count: those since it started, after its start line."""
         self.require_running_daemon(runner)
-        found, in_time = runner.poll(JOURNAL + ["-b"], lambda r: r.rc == 0 and boot_flags_updated(journal_messages(r.stdout)),
-                                     timeout, interval)
+        shown = runner.run_ok(["systemctl", "show", "-p", "ExecMainStartTimestamp", SERVICE], "systemctl show " + SERVICE)
+        since = daemon_started_at(shown.stdout)
+        if since is None:
+            raise NodeActionFailed("cannot tell when %s started: %r" % (SERVICE, shown.stdout.strip()))
+        found, in_time = runner.poll(JOURNAL + ["--since", since],
+                                     lambda r: r.rc == 0 and boot_flags_updated(journal_messages(r.stdout)), timeout, interval)
         if in_time:
-            return {"boot_flags_updated": True}
+            return {"boot_flags_updated": True, "daemon_started": since}
         raise NodeActionFailed("update-engine did not log %r within %d s of its latest start: the booted partition is "
                                "not marked good yet, and a reboot now would boot the previous version"
-                               % (MESSAGE_BOOT_FLAGS, timeout), boot_flags_updated=False,
+                               % (MESSAGE_BOOT_FLAGS, timeout), boot_flags_updated=False, daemon_started=since,
                                journal=journal_messages(found.stdout) if found else [])

@@ -66,7 +66,8 @@ def parse_cluster_health(rc, stdout, stderr):
     healthy = (rc == 0 and verdict is not None and verdict != LIST_FAILED and bool(listed)
                and all(member["healthy"] for member in listed))
     message = verdict or ""
-    errors = [line.strip() for line in stderr.splitlines() if line.strip().startswith("Error:")]
+    # Over a pseudo-terminal (ssh -tt) etcdctl's stderr arrives on stdout.
+    errors = [line.strip() for line in (stderr + "\n" + stdout).splitlines() if line.strip().startswith("Error:")]
     if errors:
         message = (message + "; " if message else "") + errors[0]
     return {"healthy": healthy, "members": listed, "verdict": verdict or "",

@@ -114,6 +114,8 @@ MESSAGE_UPDATE_FAILED = "Update failed."  # update_attempter.cc:598, ScheduleErr
 # Why the transfer failed: libcurl_http_fetcher.cc:243 `Unable to get http response code: <curl error>`.
 MESSAGE_NO_HTTP_RESPONSE = "Unable to get http response code:"
 _CURSOR_LINE = re.compile(r"^-- cursor: (\S+)$")
+# `systemctl show -p ExecMainStartTimestamp`: `ExecMainStartTimestamp=Sat 2026-11-28 09:21:17 UTC` (local time).
+_START_TIMESTAMP = re.compile(r"^ExecMainStartTimestamp=\S* ?(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\b", re.MULTILINE)
 
 
 def strip_log_prefix(line):
@@ -135,12 +137,19 @@ def journal_cursor(text):
     return None
 
 
+def daemon_started_at(show_output):
+    """When the running daemon's process started, as `journalctl --since` takes it (local time, to the second);
+    None when systemd knows no start (the unit never ran)."""
+    match = _START_TIMESTAMP.search(show_output)
+    return match.group(1) if match else None
+
+
 def boot_flags_updated(messages):
     """Whether update-engine marked the booted partition good in its latest run: `Updating boot flags...` (or, on a
     later check in the same run, `Already updated boot flags. Skipping.`) after the last `Update Engine starting`.
 
-    The daemon logs it 45 s after EVERY start (also on the old version), so give this only the journal of the current
-    boot (`journalctl -b`); lines of an earlier daemon run in the same boot do not count.
+    The daemon logs it 45 s after EVERY start (also on the old version), so give this only the journal since the
+    running daemon started (`journalctl --since` its ExecMainStartTimestamp): lines of an earlier run do not count.
     """
     starts = [index for index, message in enumerate(messages) if message in MESSAGE_STARTING]
     if not starts:

@@ -44,6 +44,16 @@ options:
     description: What to call members in the message, by their etcd name (for example machine id to inventory host).
     type: dict
     default: {}
+  timeout:
+    description:
+      - Seconds to wait for a healthy cluster, asking every O(poll_interval) seconds and printing what is wrong
+        meanwhile; 0 asks once. Still unhealthy at the end is reported in RV(healthy), not as a failure.
+    type: int
+    default: 0
+  poll_interval:
+    description: Seconds between two questions while waiting.
+    type: int
+    default: 2
 """
 
 EXAMPLES = r"""
@@ -93,6 +103,10 @@ unhealthy:
   type: list
   elements: str
   returned: when a listed member is not healthy
+waited:
+  description: Seconds waited.
+  type: float
+  returned: O(timeout) was not 0
 message:
   description: etcdctl's verdict line, its first error line if any, and the members that are not healthy.
   type: str

@@ -48,8 +48,9 @@ options:
       - V(check) starts a check in the background (C(-check_for_update)).
       - V(wait_boot_flags) waits, after the reboot into an update, until update-engine logs
         C(Updating boot flags...) (the guide's sign that the update has finished; the booted partition is marked
-        good) after its latest start in the current boot; fails when it did not within O(timeout). update-engine
-        logs it 45 seconds after every start, also on the old version, so check the version first.
+        good) since the running daemon started (its C(ExecMainStartTimestamp)), after its start line; fails when it
+        did not within O(timeout). update-engine logs it 45 seconds after every start, also on the old version, so
+        check the version first, and start update-engine afresh for this.
       - V(staged) tells whether an update is staged and waits for the reboot (the marker
         C(/var/run/update_engine_autoupdate_completed)), without asking update-engine. Do not start update-engine
         on such a node before its reboot; before update_engine 0.4.1 it marks the running partition good again
@@ -144,6 +145,10 @@ reboot_needed:
 boot_flags_updated:
   description: Whether C(Updating boot flags...) was seen.
   type: bool
+  returned: O(command=wait_boot_flags)
+daemon_started:
+  description: When the running update-engine started (the journal is read from then on).
+  type: str
   returned: O(command=wait_boot_flags)
 update_conf:
   description: Path of the update.conf that O(group) was written to.

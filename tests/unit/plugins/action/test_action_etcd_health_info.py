@@ -23,8 +23,9 @@ UNREACHABLE = ("core-02 (member f7db6a068c760b05, http://127.0.10.2:2379) is unr
 
 
 def member(member_id, address, name):
-    return {"id": member_id, "healthy": True, "state": "healthy", "url": "http://%s:2379" % address, "name": name,
-            "detail": "got healthy result from http://%s:2379" % address}
+    found = {"id": member_id, "healthy": True, "state": "healthy", "url": "http://%s:2379" % address,
+             "detail": "got healthy result from http://%s:2379" % address}
+    return dict(found, name=name) if name else found
 
 
 CASES = [
@@ -102,19 +103,46 @@ CASES = [
         "result": {"changed": False, "healthy": False, "members": [], "verdict": "", "message": "etcdctl printed no verdict (rc 127)"},
     },
     {
+        "id": "waits-until-the-member-is-back",
+        "args": {"names": {"bf8e3ff813523137354b3a4bb5248d1e": "core-02"}, "timeout": 30, "poll_interval": 2},
+        "calls": [call(HEALTH, rc=5, out=DEGRADED), call(MEMBERS, out=MEMBER_LIST),
+                  call(HEALTH, out=fixture_text("etcdctl/cluster-health-3-members.stdout.txt"))],
+        "sleeps": [2],
+        "result": {"changed": False, "healthy": True, "verdict": "cluster is healthy", "message": "cluster is healthy", "waited": 2.0,
+                   "members": [member("bebe79b2788433be", "127.0.10.3", None), member("d90e3f9ac2380745", "127.0.10.1", None),
+                               member("f7db6a068c760b05", "127.0.10.2", None)]},
+    },
+    {
+        "id": "stops-waiting-at-the-timeout-naming-the-member",
+        "args": {"names": {"bf8e3ff813523137354b3a4bb5248d1e": "core-02"}, "timeout": 2, "poll_interval": 2},
+        "calls": [call(HEALTH, rc=5, out=DEGRADED), call(MEMBERS, out=MEMBER_LIST), call(HEALTH, rc=5, out=DEGRADED),
+                  call(MEMBERS, out=MEMBER_LIST)],
+        "sleeps": [2],
+        "result": {
+            "changed": False, "healthy": False, "verdict": "cluster is degraded", "unhealthy": [UNREACHABLE], "waited": 2.0,
+            "message": "cluster is degraded; " + UNREACHABLE,
+            "members": [
+                member("bebe79b2788433be", "127.0.10.3", "73740c33a4c5866cceaf9d0622d507a6"),
+                member("d90e3f9ac2380745", "127.0.10.1", "1afc1252bbefababe151dd59b906128c"),
+                {"id": "f7db6a068c760b05", "healthy": False, "state": "unreachable", "url": "http://127.0.10.2:2379",
+                 "name": "bf8e3ff813523137354b3a4bb5248d1e", "detail": DOWN_DETAIL},
+            ],
+        },
+    },
+    {
         "id": "unknown-option-sends-nothing",
         "args": {"endpoints": "http://10.0.1.11:2379"},
         "calls": [],
         "result": {
             "failed": True,
             "msg": "Unsupported parameters for (deis.platform.etcd_health_info) module: endpoints. Supported parameters include: "
-                   "endpoint, etcdctl, names.",
+                   "endpoint, etcdctl, names, poll_interval, timeout.",
         },
     },
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_etcd_health_info(case):
-    result = run_case("etcd_health_info", case)[0]
+def test_etcd_health_info(case, fake_clock):
+    result = run_case("etcd_health_info", case, fake_clock)[0]
     assert "rc" not in result  # a non-zero rc in a result makes Ansible fail the task

@@ -71,6 +71,17 @@ CASES = [
                    "msg": "locksmithctl lock failed: exit status 2 and no message"},
     },
     {
+        # ssh -tt (Ansible's default for the ssh connection) puts locksmithctl's stderr on stdout: the issue's
+        # `locksmithctl lock failed: ` with an empty reason.
+        "id": "semaphore-full-over-a-pseudo-terminal",
+        "args": {"machine_id": ME},
+        "calls": [call(STATUS, out=STATUS_HELD_BY_OTHER), call(LOCK, rc=1, out=SEMAPHORE_FULL)],
+        "result": {"changed": False, "failed": True, "error": "semaphore_full", "rc": 1, "stderr": "", "stdout": SEMAPHORE_FULL,
+                   "semaphore": HELD_BY_OTHER,
+                   "msg": "locksmithctl lock failed: the reboot lock is held by %s; if that machine is not rebooting or "
+                          "being updated, release the lock by hand: locksmithctl unlock %s" % (OTHER, OTHER)},
+    },
+    {
         "id": "second-slot-of-a-max-2-semaphore",
         "args": {"machine_id": ME},
         "diff": True,

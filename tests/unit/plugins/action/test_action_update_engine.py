@@ -327,7 +327,9 @@ GROUP_CASES = [
     },
 ]
 
-BOOT_JOURNAL = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager -b"
+SHOW_STARTED = "env LANG=C LC_ALL=C systemctl show -p ExecMainStartTimestamp update-engine.service"
+STARTED_AT = "ExecMainStartTimestamp=Sat 2026-11-28 09:21:17 UTC\n"
+BOOT_JOURNAL = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager --since '2026-11-28 09:21:17'"
 FLAGS_LINE = "[1128/092120:INFO:update_attempter.cc(485)] Updating boot flags...\n"
 FLAGS_FAILURE = ("update-engine did not log 'Updating boot flags...' within 2 s of its latest start: the booted partition is not "
                  "marked good yet, and a reboot now would boot the previous version")
@@ -336,35 +338,44 @@ WAIT_CASES = [
     {
         "id": "boot-flags-logged-at-once",
         "args": {"command": "wait_boot_flags", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
         "sleeps": [],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True},
+        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "daemon_started": "2026-11-28 09:21:17"},
     },
     {
         "id": "boot-flags-logged-after-polls-through-a-dropped-connection",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 20},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(BOOT_JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(BOOT_JOURNAL),
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT), call(BOOT_JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(BOOT_JOURNAL),
                   call(BOOT_JOURNAL, out=STARTED_LINES), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
         "sleeps": [5, 5, 5],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True},
+        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "daemon_started": "2026-11-28 09:21:17"},
     },
     {
         "id": "boot-flags-of-the-previous-daemon-run-do-not-count",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
-        "calls": [call(SHOW, out=SHOW_RUNNING)] + [call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE + "Stopped Update Engine.\n"
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)] + [call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE + "Stopped Update Engine.\n"
                                                        + STARTED_LINES)] * 3,
         "sleeps": [1, 1],
         "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
+                   "daemon_started": "2026-11-28 09:21:17",
                    "journal": ["CoreOS Update Engine starting", "Started Update Engine.", "Updating boot flags...",
                                "Stopped Update Engine.", "CoreOS Update Engine starting", "Started Update Engine."]},
     },
     {
         "id": "message-must-be-a-whole-message",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
-        "calls": [call(SHOW, out=SHOW_RUNNING)] + [call(BOOT_JOURNAL, out=STARTED_LINES + "Not Updating boot flags... yet\n")] * 3,
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)] + [call(BOOT_JOURNAL, out=STARTED_LINES + "Not Updating boot flags... yet\n")] * 3,
         "sleeps": [1, 1],
         "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
+                   "daemon_started": "2026-11-28 09:21:17",
                    "journal": ["CoreOS Update Engine starting", "Started Update Engine.", "Not Updating boot flags... yet"]},
+    },
+    {
+        "id": "a-unit-that-never-started",
+        "args": {"command": "wait_boot_flags", "flavor": "coreos"},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out="ExecMainStartTimestamp=\n")],
+        "sleeps": [],
+        "result": {"changed": False, "failed": True, "msg": "cannot tell when update-engine.service started: 'ExecMainStartTimestamp='"},
     },
     {
         "id": "masked-refused-before-reading-the-journal",

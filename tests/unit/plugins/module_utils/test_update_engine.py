@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.deis.platform.plugins.module_utils import _update_engine as update_engine
 from ansible_collections.deis.platform.plugins.module_utils._update_engine import (
-    boot_flags_updated, check_outcome, journal_cursor, journal_messages, parse_status, strip_log_prefix)
+    boot_flags_updated, check_outcome, daemon_started_at, journal_cursor, journal_messages, parse_status, strip_log_prefix)
 
 FIXTURES = "update_engine_client/"
 JOURNAL = "update_engine/"
@@ -214,3 +214,13 @@ def test_network_transfer_failed_is_could_not_check():
 ])
 def test_check_outcome_rules(final_op, ops_seen, messages, outcome):
     assert check_outcome(final_op, ops_seen, messages)["outcome"] == outcome
+
+
+@pytest.mark.parametrize("shown, since", [
+    ("ExecMainStartTimestamp=Sat 2026-11-28 09:21:17 UTC\n", "2026-11-28 09:21:17"),  # systemd 252, a sandbox node
+    ("ExecMainStartTimestamp=Fri 2016-03-25 17:22:36 UTC\n", "2016-03-25 17:22:36"),
+    ("ExecMainStartTimestamp=\n", None),  # never started
+    ("", None),
+])
+def test_daemon_started_at(shown, since):
+    assert daemon_started_at(shown) == since
