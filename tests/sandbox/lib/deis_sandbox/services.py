@@ -70,8 +70,9 @@ def wait_members_healthy(state, timeout=90):
 
 
 def member_unit(name, verb):
-    """systemctl VERB etcd2.service inside node NAME (as an operator would on the host)."""
-    run(["docker", "exec", name, "systemctl", verb, MEMBER_UNIT])
+    """systemctl VERB etcd2.service inside node NAME (as an operator would on the host). A start does not wait: a
+    member is ready (Type=notify) only once a quorum of members runs, so starting them one by one would block."""
+    run(["docker", "exec", name, "systemctl", verb] + (["--no-block"] if verb == "start" else []) + [MEMBER_UNIT])
 
 
 def start_cluster(state):
