@@ -81,7 +81,7 @@ CASES = [
     {
         "id": "waits-through-a-failing-fleetctl-until-the-machines-are-in",
         "args": {"wait_for": [DEIS_1, DEIS_2], "timeout": 60, "poll_interval": 2},
-        "calls": [call(LIST, rc=1, err=ETCD_DOWN), call(LIST, out=DEIS_NO_LEGEND.split("\n")[0] + "\n"), call(LIST, out=DEIS_NO_LEGEND)],
+        "calls": [call(LIST, rc=1, err=ETCD_DOWN), call(LIST, out=DEIS_NO_LEGEND.split("\n", maxsplit=1)[0] + "\n"), call(LIST, out=DEIS_NO_LEGEND)],
         "sleeps": [2, 2],
         "result": {
             "changed": False, "missing": [], "waited": 4.0, "machine_ids": [DEIS_1, DEIS_2],

@@ -107,7 +107,8 @@ STATUS_CASES = [
 
 CURSOR_LINE = "-- cursor: s=fbc7;i=103;b=7086;m=1987b1577;t=66152b43d18d9;x=2fbd\n"
 JOURNAL_CURSOR = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager -n 1 --show-cursor"
-JOURNAL_AFTER = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager '--after-cursor=s=fbc7;i=103;b=7086;m=1987b1577;t=66152b43d18d9;x=2fbd'"
+JOURNAL_AFTER = ("env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager "
+                 "'--after-cursor=s=fbc7;i=103;b=7086;m=1987b1577;t=66152b43d18d9;x=2fbd'")
 JOURNAL_BOOT = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager -b"
 STARTED_LINES = "[1128/092117:INFO:main.cc(155)] CoreOS Update Engine starting\nStarted Update Engine.\n"
 NOUPDATE_JOURNAL = fixture_text("update_engine/journal-noupdate-bugs693.txt")
@@ -345,7 +346,8 @@ WAIT_CASES = [
     {
         "id": "boot-flags-logged-after-polls-through-a-dropped-connection",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 20},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT), call(BOOT_JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(BOOT_JOURNAL),
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT),
+                  call(BOOT_JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(BOOT_JOURNAL),
                   call(BOOT_JOURNAL, out=STARTED_LINES), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
         "sleeps": [5, 5, 5],
         "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "daemon_started": "2026-11-28 09:21:17"},
@@ -353,8 +355,8 @@ WAIT_CASES = [
     {
         "id": "boot-flags-of-the-previous-daemon-run-do-not-count",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)] + [call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE + "Stopped Update Engine.\n"
-                                                       + STARTED_LINES)] * 3,
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)]
+        + [call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE + "Stopped Update Engine.\n" + STARTED_LINES)] * 3,
         "sleeps": [1, 1],
         "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
                    "daemon_started": "2026-11-28 09:21:17",
@@ -364,7 +366,8 @@ WAIT_CASES = [
     {
         "id": "message-must-be-a-whole-message",
         "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)] + [call(BOOT_JOURNAL, out=STARTED_LINES + "Not Updating boot flags... yet\n")] * 3,
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)]
+        + [call(BOOT_JOURNAL, out=STARTED_LINES + "Not Updating boot flags... yet\n")] * 3,
         "sleeps": [1, 1],
         "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
                    "daemon_started": "2026-11-28 09:21:17",

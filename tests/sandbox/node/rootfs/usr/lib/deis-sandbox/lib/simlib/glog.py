@@ -26,4 +26,3 @@ def log(level, source, line, message, style="chromium", stream=None):
     stream = stream or sys.stderr
     stream.write(prefix(style, level, source, line) + message + "\n")
     stream.flush()
-
