@@ -1,4 +1,5 @@
 """A small etcd v2 API client (the API fleet, locksmith and deisctl of the Deis v1 era speak)."""
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -72,7 +73,8 @@ class Etcd2:
                 self.last_index = error.headers.get("X-Etcd-Index")
                 raise EtcdError(payload.get("errorCode"), payload.get("message"),
                                 payload.get("cause", ""), payload.get("index", 0))
-            except (OSError, urllib.error.URLError) as error:
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
+                # HTTPException: the member went away in the middle of its answer (a long-poll watch, a reboot).
                 last_error = EtcdUnreachable("%s: %s" % (endpoint, error))
         raise last_error or EtcdUnreachable("no endpoint")
 
