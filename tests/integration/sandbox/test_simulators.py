@@ -11,7 +11,7 @@ import time
 
 import pytest
 from simhelpers import ROOTFS, fixture, run_simulator, simulator_env, start_simulator
-from simlib import osrelease, tabwriter
+from simlib import osrelease, shipped, tabwriter
 from simlib.etcd2 import dial_url
 
 PLUGINS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "plugins", "module_utils")
@@ -273,6 +273,23 @@ def update_engine(node_root):
     yield start
     for engine in started:
         engine.stop()
+
+
+@pytest.mark.parametrize("flavor, version, tag, style, staged_hazard, noupdate_checked", [
+    # coreos-upstream-facts.md section 0: the update_engine each coreos-overlay build-N branch builds for amd64
+    ("coreos", "835.12.0", "v0.1.3", "chromium", True, False),
+    ("coreos", "1122.2.0", "v0.1.3", "chromium", True, False),
+    ("coreos", "1153.4.0", "v0.2.2", "glog", True, False),
+    ("coreos", "1185.3.0", "v0.3.2", "glog", True, False),
+    ("coreos", "1192.2.0", "v0.4.0", "glog", True, False),
+    ("coreos", "1220.5.0", "v0.4.1", "glog", False, False),
+    ("coreos", "1235.9.0", "v0.4.3", "glog", False, True),
+    ("flatcar", "3227.2.4", "flatcar", "glog", False, True),
+])
+def test_which_update_engine_a_release_ships(flavor, version, tag, style, staged_hazard, noupdate_checked):
+    release = shipped.UpdateEngine(flavor, version)
+    assert (release.tag, release.log_style, release.setgoodroot_when_staged, release.checked_time_on_noupdate) == (
+        tag, style, staged_hazard, noupdate_checked)
 
 
 def check_outcome(engine):
