@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.deis.platform.plugins.module_utils._deis_api import DeisApiError, DeisClient
+from ansible_collections.deis.platform.plugins.module_utils._deis_client import DeisApiError, DeisClient
 from ansible_collections.deis.platform.plugins.module_utils._deisctl import (
     KEY_NOT_FOUND_RE, is_running, missing_components, parse_deis_release, parse_version, platform_components, resolve_platform_version,
     target_images, version_string)

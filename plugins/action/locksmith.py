@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.deis.platform.plugins.module_utils._locksmith import classify_error, parse_status
+from ansible_collections.deis.platform.plugins.module_utils._locksmith import ERROR_SEMAPHORE_FULL, classify_error, parse_status
 from ansible_collections.deis.platform.plugins.plugin_utils._node_command import NodeAction, NodeActionFailed
 
 MACHINE_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -21,6 +21,7 @@ class ActionModule(NodeAction):
         "machine_id": {"type": "str"},
         "group": {"type": "str"},
         "endpoint": {"type": "str"},
+        "names": {"type": "dict", "default": {}},
     }
     _supports_check_mode = True
 
@@ -45,12 +46,12 @@ class ActionModule(NodeAction):
         verb = "lock" if wanted else "unlock"
         outcome = runner.run(base + [verb, machine_id])
         if outcome.rc != 0:
-            kind = classify_error(outcome.stderr)
-            full = ("the reboot lock is held by %s: another node is rebooting" % ", ".join(before["holders"])
-                    if before["holders"] else "the reboot semaphore has no free slot (max %d)" % before["max"])
-            hint = {"semaphore_full": full}
-            raise NodeActionFailed("locksmithctl %s failed: %s" % (verb, hint.get(kind, outcome.stderr.strip())),
-                                   error=kind, rc=outcome.rc, stderr=outcome.stderr, semaphore=before)
+            # Over a pseudo-terminal (ssh -tt, as become uses) locksmithctl's stderr arrives on stdout.
+            kind = classify_error(outcome.stderr + outcome.stdout)
+            reason = (held_by(before, params["names"]) if kind == ERROR_SEMAPHORE_FULL
+                      else outcome.stderr.strip() or outcome.stdout.strip() or "exit status %s and no message" % outcome.rc)
+            raise NodeActionFailed("locksmithctl %s failed: %s" % (verb, reason), error=kind, rc=outcome.rc,
+                                   stderr=outcome.stderr, stdout=outcome.stdout, semaphore=before)
         after = self.status(runner, base)
         if (machine_id in after["holders"]) != wanted:
             raise NodeActionFailed("locksmithctl %s exited 0 but the semaphore holders are %s" % (verb, after["holders"]),
@@ -64,6 +65,16 @@ class ActionModule(NodeAction):
             return parse_status(result.stdout)
         except ValueError as error:
             raise NodeActionFailed("unexpected locksmithctl status output: %s" % error, stdout=result.stdout)
+
+
+def held_by(semaphore, names):
+    """Who holds the lock, and how to release it by hand when that machine is not rebooting."""
+    if not semaphore["holders"]:
+        return "the reboot semaphore has no free slot (max %d) and no holder" % semaphore["max"]
+    holders = ", ".join("%s (%s)" % (holder, names[holder]) if names.get(holder) else holder for holder in semaphore["holders"])
+    unlock = " or ".join("locksmithctl unlock %s" % holder for holder in semaphore["holders"])
+    return ("the reboot lock is held by %s; if that machine is not rebooting or being updated, release the lock by hand: %s"
+            % (holders, unlock))
 
 
 def _holders_after(holders, machine_id, locked):

@@ -30,6 +30,7 @@ class ActionModule(NodeAction):
     """Reboot a node without Python and wait until it has booted again (ansible.builtin.reboot needs Python)."""
 
     ARGUMENT_SPEC = {
+        "reboot": {"type": "bool", "default": True},
         "reboot_timeout": {"type": "int", "default": 600},
         "settle_timeout": {"type": "int", "default": 300},
         "reboot_command": {"type": "list", "elements": "str", "default": [
@@ -38,6 +39,8 @@ class ActionModule(NodeAction):
     _supports_check_mode = True
 
     def execute(self, params, runner, task_vars):
+        if not params["reboot"]:
+            return self.wait_until_up(runner, params)
         if self.check_mode:
             return {"changed": True, "msg": "check mode: the node was not rebooted"}
         marker_output = runner.run_ok(BOOT_MARKER, "reading the boot marker").stdout
@@ -55,6 +58,23 @@ class ActionModule(NodeAction):
                                    % (params["settle_timeout"], system_state), changed=True)
         return {"changed": True, "elapsed": round(time.time() - started, 1), "boot_before": before,
                 "boot_after": marker, "system_state": system_state}
+
+    def wait_until_up(self, runner, params):
+        """reboot=false: no reboot, only wait (reboot_timeout) until the node answers and systemd has settled, as after
+        a reboot that someone else started."""
+        started = time.time()
+        marker, answered = runner.poll(BOOT_MARKER, lambda r: r.rc == 0 and boot_marker(r.stdout) is not None,
+                                       params["reboot_timeout"])
+        if not answered:
+            raise NodeActionFailed("the node did not answer within %d s" % params["reboot_timeout"])
+        state, settled = runner.poll(["systemctl", "is-system-running"],
+                                     lambda r: r.stdout.strip() in SETTLED, params["settle_timeout"])
+        system_state = state.stdout.strip() if state else "unreachable"
+        if not settled:
+            raise NodeActionFailed("the node answers but systemd did not settle within %d s (it says %s)"
+                                   % (params["settle_timeout"], system_state))
+        return {"changed": False, "elapsed": round(time.time() - started, 1), "boot_after": boot_marker(marker.stdout),
+                "system_state": system_state}
 
     def wait_for_new_boot(self, runner, before, timeout):
         deadline = time.monotonic() + timeout

@@ -13,7 +13,13 @@ description:
   - Runs C(etcdctl cluster-health) (etcd v2 API, as Deis v1 clusters use) on the node.
   - Reports an unhealthy or unreachable cluster in C(healthy) instead of failing, so that a task
     can wait for health with C(until).
-  - Healthy only when etcdctl says so and exits 0, with every member healthy.
+  - Healthy only when every member etcdctl lists answers healthy (and etcdctl exits 0). etcdctl's verdict line
+    alone is not trusted - from etcd 2.1 to 3.2 it says C(cluster is healthy) when ANY member is healthy;
+    etcd 3.3+ says C(cluster is degraded) - so a missing member shows in the member lines only.
+  - When a member is not healthy, C(etcdctl member list) gives its name (on CoreOS the member's machine id),
+    and the message names it, as O(names) calls it.
+  - On a node whose own member is down, etcdctl with its default endpoints cannot even list the members; ask
+    another node (C(delegate_to)) or give O(endpoint) with every member.
   - On an etcd 0.4 cluster (Deis v1.7-v1.8 user-data), which answers 404 on C(/v2/members) so that etcdctl v2.1+
     cannot check it, the health comes from C(/v2/machines) and every member's C(/v2/stats/self) (read with the
     node's C(curl)), healthy when all answer and name the same leader. A warning names that source.
@@ -37,6 +43,20 @@ options:
     description: The etcdctl command.
     type: str
     default: etcdctl
+  names:
+    description: What to call members in the message, by their etcd name (for example machine id to inventory host).
+    type: dict
+    default: {}
+  timeout:
+    description:
+      - Seconds to wait for a healthy cluster, asking every O(poll_interval) seconds and printing what is wrong
+        meanwhile; 0 asks once. Still unhealthy at the end is reported in RV(healthy), not as a failure.
+    type: int
+    default: 0
+  poll_interval:
+    description: Seconds between two questions while waiting.
+    type: int
+    default: 2
 """
 
 EXAMPLES = r"""
@@ -65,14 +85,36 @@ members:
     healthy:
       description: Whether this member answered healthy.
       type: bool
-    detail:
-      description: What etcdctl said about it.
+    state:
+      description: V(healthy), V(unhealthy) (no leader, or raft not moving) or V(unreachable).
       type: str
-message:
-  description: etcdctl's verdict line, and its first error line if any.
+    url:
+      description: The client URL etcdctl asked; null when it printed none.
+      type: str
+    name:
+      description: The member's name from C(etcdctl member list); only when the cluster is not healthy.
+      type: str
+    detail:
+      description: What etcdctl said about it (for an unreachable member, its first failed check).
+      type: str
+verdict:
+  description: etcdctl's own verdict line (C(cluster is healthy|degraded|unavailable|unhealthy)); not to be trusted alone.
   type: str
   returned: always
-  sample: cluster is healthy
+unhealthy:
+  description: One sentence per member that is not healthy, naming it.
+  type: list
+  elements: str
+  returned: when a listed member is not healthy
+waited:
+  description: Seconds waited.
+  type: float
+  returned: O(timeout) was not 0
+message:
+  description: etcdctl's verdict line, its first error line if any, and the members that are not healthy.
+  type: str
+  returned: always
+  sample: "cluster is degraded; core-02 (member f7db6a068c760b05, http://10.0.1.12:2379) is unreachable: dial tcp ..."
 source:
   description: What the verdict comes from (C(etcdctl cluster-health), C(/v2/machines and /v2/stats/self), C(/v2/stats/self)).
   type: str

@@ -34,6 +34,27 @@ options:
     description: The fleetctl command.
     type: str
     default: fleetctl
+  wait_for:
+    description:
+      - Machine ids to wait for, up to O(timeout) seconds, reading the list every O(poll_interval) seconds and
+        printing what is still missing. Those still missing at the end are in RV(missing); that is not a failure.
+      - A fleetctl that fails meanwhile (for example the node's own etcd member is down) counts as "not yet"; if it
+        still fails at the end, the task fails.
+    type: list
+    elements: str
+    default: []
+  names:
+    description: What to call machines in the progress lines, by machine id (for example machine id to inventory host).
+    type: dict
+    default: {}
+  timeout:
+    description: Seconds to wait for O(wait_for); 0 reads the list once.
+    type: int
+    default: 0
+  poll_interval:
+    description: Seconds between two reads while waiting.
+    type: int
+    default: 2
 seealso:
   - module: deis.platform.etcd_health_info
 """
@@ -73,4 +94,13 @@ machine_ids:
   type: list
   elements: str
   returned: success
+missing:
+  description: The ids of O(wait_for) that are not in fleet.
+  type: list
+  elements: str
+  returned: success
+waited:
+  description: Seconds waited.
+  type: float
+  returned: O(timeout) was not 0
 """

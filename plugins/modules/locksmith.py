@@ -14,6 +14,11 @@ description:
     (C(coreos.com/updateengine/rebootlock/semaphore)) for a machine id, so that reboots coordinated
     by locksmith elsewhere never overlap with this one.
   - Idempotent; verifies the holders with C(locksmithctl status) after every change.
+  - When the lock is held by another machine, fails naming the holder and the command that releases the lock by
+    hand (C(locksmithctl unlock <id>)); other failures carry locksmithctl's own message (it writes to stderr).
+  - locksmith only holds or frees the semaphore; locksmithd releases its machine's lock after a reboot only when it
+    runs with C(REBOOT_STRATEGY=etcd-lock) (on Deis nodes it is stopped and masked), so whoever took the lock
+    with this module releases it.
   - The work is done by an action plugin of the same name that runs commands over the connection
     and parses their output on the control node, so the node needs no Python (CoreOS and Flatcar
     ship none); this file holds the documentation.
@@ -45,6 +50,10 @@ options:
   endpoint:
     description: etcd endpoint for C(locksmithctl -endpoint).
     type: str
+  names:
+    description: What to call machines in messages, by machine id (for example machine id to inventory host).
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""

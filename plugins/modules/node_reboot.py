@@ -15,6 +15,8 @@ description:
     the marker has changed and systemd reports the system C(running) (or C(degraded)).
   - M(ansible.builtin.reboot) needs Python on the node; CoreOS and Flatcar have none.
   - Always changes; run it only when a reboot is wanted.
+  - With O(reboot=false) it reboots nothing and only waits, up to O(reboot_timeout), until the node answers
+    and systemd has settled (a node that may be rebooting already); that never changes anything.
   - The work is done by an action plugin of the same name that runs commands over the connection
     and parses their output on the control node, so the node needs no Python (CoreOS and Flatcar
     ship none); this file holds the documentation.
@@ -32,6 +34,10 @@ attributes:
     platforms: posix
     description: Nodes with systemd.
 options:
+  reboot:
+    description: V(false) only waits until the node is up (see above).
+    type: bool
+    default: true
   reboot_timeout:
     description: Seconds to wait for the node to come back with a new boot.
     type: int
@@ -64,7 +70,7 @@ elapsed:
 boot_before:
   description: Boot marker before the reboot.
   type: str
-  returned: success
+  returned: success and O(reboot=true)
 boot_after:
   description: Boot marker after the reboot.
   type: str

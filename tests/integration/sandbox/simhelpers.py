@@ -47,3 +47,13 @@ def start_simulator(name, root, **env):
     argv = [sys.executable, os.path.join(ROOTFS, SIMULATORS[name])]
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=simulator_env(root, **env))
+
+
+def module_util_etcdctl():
+    """The collection's etcdctl parser (it imports only the standard library)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    path = os.path.join(HERE, "..", "..", "..", "plugins", "module_utils", "_etcdctl.py")
+    spec = importlib.util.spec_from_file_location("_etcdctl", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

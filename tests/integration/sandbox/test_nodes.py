@@ -1,5 +1,6 @@
-"""The sandbox's nodes behave like a Deis v1 cluster of CoreOS hosts (facts: shared/reference/deis-v1-facts.md):
-one 3-node sandbox for the module, reached over SSH as Ansible and testinfra reach it."""
+"""The sandbox's nodes behave like a Deis v1 cluster of CoreOS hosts (facts: shared/reference/deis-v1-facts.md,
+coreos-upstream-facts.md): one 3-node sandbox for the module, an etcd member on every node, reached over SSH as
+Ansible and testinfra reach it."""
 import json
 import os
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import time
 
 import pytest
+from simhelpers import module_util_etcdctl
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "extensions", "molecule", "shared"))
 from sandbox_helpers import node_hosts, sandbox, sandbox_status, wait_until  # noqa: E402  pylint: disable=wrong-import-position
@@ -28,7 +30,7 @@ METADATA = "controlPlane=true,dataPlane=true,routerMesh=true"
 def status():
     """A fresh 3-node CoreOS 835.12.0 sandbox (1068.8.0 offered), taken down after the module."""
     sandbox("down")
-    sandbox("up", "--nodes", "3", "--coreos", "835.12.0", "--coreos-available", "1068.8.0")
+    sandbox("up", "--nodes", "3", "--coreos", "835.12.0", "--coreos-available", "1068.8.0", "--boot-flags-delay", "3")
     yield sandbox_status()
     sandbox("down")
 
@@ -136,10 +138,60 @@ def test_update_engine_masked_and_stopped_as_deis_leaves_it(nodes):
         assert "GROUP=stable" in node.file("/etc/coreos/update.conf").content_string
 
 
-def test_etcd_v2_is_shared_and_healthy(nodes):
+def machine(status, name):
+    return next(n["machine_id"] for n in status["nodes"] if n["name"] == name)
+
+
+def member_states(observer):
+    """{member name (the node's machine id, ETCD_NAME=%m): healthy|unhealthy|unreachable} as etcdctl on OBSERVER says."""
+    parser = module_util_etcdctl()
+    health = observer.run("etcdctl cluster-health")
+    listing = parser.parse_member_list(observer.run("etcdctl member list").stdout)
+    names = {m["id"]: m["name"] for m in listing}
+    return {names[m["id"]]: m["state"] for m in parser.parse_cluster_health(health.rc, health.stdout, health.stderr)["members"]}
+
+
+def test_every_node_runs_an_etcd_member(nodes, status):
     assert nodes["core-01"].run("etcdctl set /sandbox-test/hello world").rc == 0
     assert nodes["core-03"].run("etcdctl get /sandbox-test/hello").stdout == "world\n"
-    assert "cluster is healthy" in nodes["core-02"].run("etcdctl cluster-health").stdout
+    health = nodes["core-02"].run("etcdctl cluster-health")
+    assert (health.rc, health.stdout.splitlines()[-1]) == (0, "cluster is healthy")
+    assert member_states(nodes["core-02"]) == {n["machine_id"]: "healthy" for n in status["nodes"]}
+    for node in status["nodes"]:
+        assert nodes[node["name"]].run("systemctl is-active etcd2.service").stdout.strip() == "active"
+    assert status["etcd"]["mode"] == "members" and status["etcd"]["healthy"] is True
+
+
+def test_a_reboot_takes_the_member_away(nodes, status):
+    observer, rebooting = nodes["core-01"], nodes["core-03"]
+    seen = []
+    before = pid1_start(rebooting)
+    assert rebooting.run("sudo systemd-run --on-active=1 --timer-property=AccuracySec=100ms systemctl reboot").rc == 0
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        seen.append(member_states(observer)[machine(status, "core-03")])
+        if pid1_start(rebooting) not in (None, before) and seen[-1] == "healthy" and "unreachable" in seen:
+            break
+        time.sleep(0.3)
+    assert "unreachable" in seen and seen[-1] == "healthy", seen
+    assert len(member_states(observer)) == 3
+
+
+def test_fault_member_stop_without_reboot(nodes, status):
+    """Its node's fleetd loses etcd (fleetctl there answers fleetd's 503), the others list the member unreachable."""
+    away = machine(status, "core-02")
+    sandbox("fault", "etcd-member-stop", "core-02")
+    try:
+        assert member_states(nodes["core-01"])[away] == "unreachable"
+        own = nodes["core-02"].run("etcdctl cluster-health")
+        assert (own.rc, own.stdout) == (4, "cluster may be unhealthy: failed to list members\n")
+        fleet = nodes["core-02"].run("fleetctl list-machines")
+        assert (fleet.rc, fleet.stderr) == (1, "Error retrieving list of active machines: googleapi: Error 503: "
+                                               "fleet server unable to communicate with etcd\n")
+        assert next(m for m in sandbox_status()["etcd"]["members"] if m["node"] == "core-02")["healthy"] is False
+    finally:
+        sandbox("fault", "etcd-member-start", "core-02")
+    wait_until(lambda: member_states(nodes["core-01"])[away] == "healthy", 30, 0.5, what="core-02's member back")
 
 
 def test_update_engine_client_gives_up_when_the_daemon_is_masked(nodes):
@@ -177,8 +229,8 @@ def test_locksmith_semaphore(nodes, status):
         '{"semaphore":0,"max":1,"holders":["%s"]}\n' % one_id
     full = two.run("locksmithctl lock")
     assert (full.rc, full.stderr) == (1, "Error locking: semaphore is at 0\n")
-    again = one.run("locksmithctl lock")
-    assert (again.rc, again.stderr) == (1, "Error locking: holder exists\n")
+    again = one.run("locksmithctl lock")  # lock/semaphore.go:75-87: the count is checked before the holders
+    assert (again.rc, again.stderr) == (1, "Error locking: semaphore is at 0\n")
     assert one.run("locksmithctl unlock").rc == 0
     missing = one.run("locksmithctl unlock")
     assert (missing.rc, missing.stderr) == (1, "Error unlocking: holder does not exist\n")
@@ -211,13 +263,39 @@ def test_update_staged_then_booted(nodes, status):
     assert [(e["event"], e["machine"]) for e in log] == [("leave", machine_id), ("join", machine_id)]
     assert min(e["present"] for e in log) == 2, "exactly one node away"
 
+    assert partitions("core-03") == {"staged": None, "fallback_pending": "835.12.0"}, "not marked good yet"
     start_update_engine(node)
     try:
-        wait_until(lambda: "Updating boot flags..." in node.run("sudo journalctl -u update-engine.service --no-pager").stdout,
+        # The kernel's boot id is the host's, so `journalctl -b` also shows the containers' earlier boots: read from
+        # the daemon's start on, as the collection does.
+        since = node.run("systemctl show -p ExecMainStartTimestamp update-engine.service").stdout.split(" ", 1)[1][:19]
+        journal = "sudo journalctl -u update-engine.service --no-pager -o cat --since '%s'" % since
+        wait_until(lambda: ":INFO:update_attempter.cc(485)] Updating boot flags..." in node.run(journal).stdout,
                    30, 0.5, what="Updating boot flags...")
+        assert node.run(journal).stdout.index("CoreOS Update Engine starting") < node.run(journal).stdout.index(
+            "Updating boot flags...")
         assert last_status_block(node.run("sudo update_engine_client -status").stdout)["CURRENT_OP"] == "UPDATE_STATUS_IDLE"
     finally:
         stop_update_engine(node)
+    assert partitions("core-03") == {"staged": None, "fallback_pending": None}
+
+
+def partitions(name):
+    return next(n["usr"] for n in sandbox_status()["nodes"] if n["name"] == name)
+
+
+def test_update_server_unreachable(nodes):
+    node = nodes["core-01"]
+    sandbox("fault", "update-server-unreachable", "core-01")
+    start_update_engine(node)
+    try:
+        result = node.run("sudo update_engine_client -update")
+        journal = node.run("sudo journalctl -u update-engine.service --no-pager -o cat").stdout
+    finally:
+        stop_update_engine(node)
+        sandbox("fault", "clear", "core-01")
+    assert (result.rc, result.stderr.splitlines()[-1].split("] ")[-1]) == (1, "Update failed.")
+    assert "Omaha request network transfer failed." in journal
 
 
 def test_fault_node_does_not_rejoin_after_reboot(nodes, status):
@@ -241,13 +319,14 @@ def test_fault_slow_reboot(nodes):
 
 
 def test_fault_etcd_down(nodes, status):
+    """etcd-stop with a member on every node stops every member."""
     observer = nodes["core-03"]
     sandbox("fault", "etcd-stop")
     try:
         result = observer.run("fleetctl list-machines")
         assert result.rc == 1
         assert result.stderr.startswith("Error retrieving list of active machines: ")
-        assert observer.run("etcdctl cluster-health").rc != 0
+        assert observer.run("etcdctl cluster-health").rc == 4
     finally:
         sandbox("fault", "etcd-start")
     wanted = {n["machine_id"] for n in status["nodes"]}

@@ -43,3 +43,24 @@ def test_reboot_lock_is_free_again(nodes):
 def test_every_node_is_back_in_fleet(nodes, status):
     listing = nodes["core-03"].run("fleetctl list-machines --full --no-legend").stdout
     assert sorted(line.split("\t")[0] for line in listing.splitlines()) == sorted(n["machine_id"] for n in status["nodes"])
+
+
+def test_every_new_version_is_marked_good(status):
+    """update-engine logged "Updating boot flags..." after each reboot: no node would fall back at its next boot."""
+    confirmed = {"staged": None, "fallback_pending": None}
+    assert {n["name"]: n["usr"] for n in status["nodes"]} == {name: confirmed for name in ("core-01", "core-02", "core-03")}
+
+
+def test_every_etcd_member_is_healthy(status):
+    assert status["etcd"]["mode"] == "members" and status["etcd"]["healthy"] is True
+
+
+def test_the_report_tells_what_was_done():
+    with open(os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "coreos-rolling-report.json")) as handle:
+        report = json.load(handle)
+    assert (report["status"], report["stopped_at"]) == ("finished", None)
+    # The idempotence run wrote it last: every node already at its version, not rebooted again.
+    assert {n["host"]: (n["action"], n["version_after"]) for n in report["nodes"]} == {
+        name: ("no_update", os.environ["EXPECTED_VERSION"]) for name in ("core-01", "core-02", "core-03")}
+    report_path = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "coreos-rolling-report.json")
+    assert oct(os.stat(report_path).st_mode & 0o777) == "0o600"

@@ -7,10 +7,10 @@ import shutil
 import sys
 import time
 
-from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
+from simlib.etcd2 import EtcdError, EtcdUnreachable
 
 from deis_sandbox import deis_platform, etcd04, images, migration, nodes, reset, router, services, watcher
-from deis_sandbox.paths import ETCD_ENDPOINT, load_state, save_state, state_dir, state_path
+from deis_sandbox.paths import ETCD_MODES, etcd_mode, load_state, save_state, state_dir, state_path
 from deis_sandbox.run import SandboxError, run, wait_until
 
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
@@ -100,6 +100,11 @@ def parser():
     up.add_argument("--update-duration", type=seconds_arg, default=6.0, help="seconds an update takes")
     up.add_argument("--fleet-ttl", type=int, default=30, help="fleet agent TTL in seconds")
     up.add_argument("--connection", choices=("ssh", "docker"), default="ssh", help="which inventory to print")
+    up.add_argument("--etcd", choices=ETCD_MODES,
+                    help="members: a real etcd member on every node (default); host: one etcd process on the host for "
+                         "every node (the default with --deis, whose workstation tunnel dials the host's 127.0.0.1:4001)")
+    up.add_argument("--boot-flags-delay", type=seconds_arg, default=45.0,
+                    help="seconds from update-engine's start to 'Updating boot flags...' (update_engine: 45)")
     deis_platform.add_up_arguments(up)
     up.add_argument("--apps", type=apps_arg, default=0,
                     help="also bring up the app-migration rehearsal: the old cluster (upstream controller with N apps, its "
@@ -124,10 +129,14 @@ def parser():
     kinds.add_parser("update-error", help="NODE's next update fails while downloading").add_argument("node")
     kinds.add_parser("stop-node", help="shut NODE down (it stays down)").add_argument("node")
     kinds.add_parser("start-node", help="boot a stopped NODE").add_argument("node")
-    kinds.add_parser("etcd-stop", help="stop etcd")
+    kinds.add_parser("etcd-stop", help="stop etcd (with members: every member)")
     kinds.add_parser("etcd-start", help="start etcd again")
     kinds.add_parser("etcd-v04", help="an etcd that answers like etcd 0.4 (/v2/members 404) on 127.0.0.1:4101-4103 "
                      "in front of the real one; `status` names it; `clear` stops it")
+    kinds.add_parser("etcd-member-stop", help="stop NODE's etcd member (systemctl stop etcd2), no reboot").add_argument("node")
+    kinds.add_parser("etcd-member-start", help="start NODE's etcd member again").add_argument("node")
+    kinds.add_parser("update-server-unreachable",
+                     help="NODE's update-engine cannot reach the update server (its host does not resolve)").add_argument("node")
     kinds.add_parser("clear", help="disarm NODE's faults; without NODE, put the whole sandbox back as 'up' left it "
                      "(faults off, etcd and every node up, OS versions as brought up, update-engine masked, "
                      "reboot lock free)").add_argument("node", nargs="?")
@@ -164,6 +173,7 @@ def options_of(args):
     return {"nodes": args.nodes, "flavor": args.flavor, "coreos": args.coreos or default_now,
             "coreos_available": args.coreos_available or default_available, "update_group": args.update_group,
             "update_duration": args.update_duration, "fleet_ttl": args.fleet_ttl, "apps": args.apps,
+            "etcd": etcd_mode_of(args), "boot_flags_delay": args.boot_flags_delay,
             **deis_platform.up_options(args), **(migration_options(args) if args.apps else {})}
 
 
@@ -176,6 +186,13 @@ def migration_options(args):
     if args.deis and args.old_deis and args.deis != args.old_deis:
         raise SandboxError("--deis %s and --old-deis %s: the nodes run the old cluster's platform" % (args.deis, args.old_deis))
     return {"old_deis": old, "new_deis": args.new_deis, "publish_delay": args.publish_delay}
+
+
+def etcd_mode_of(args):
+    if args.deis and args.etcd == "members":
+        raise SandboxError("--deis needs --etcd host: the Deis platform's workstation deisctl tunnel dials etcd at "
+                           "127.0.0.1:4001 from the tunnel's node, which only the host's etcd answers in the sandbox")
+    return args.etcd or ("host" if args.deis else "members")
 
 
 def cmd_up(args):
@@ -196,14 +213,14 @@ def cmd_up(args):
         state = {"options": options, "image": image, "nodes": nodes.plan_nodes(options["nodes"]),
                  "created": time.time()}
         save_state(state)
-    services.start_etcd()
+    services.start_cluster(state)
     services.start_watcher(SANDBOX_SCRIPT)
     key = nodes.client_key()[0]
     known_hosts = []
     for spec in state["nodes"]:
         status = nodes.container_state(spec["name"])[0]
         if status is None:
-            known_hosts.append(nodes.create(spec, options, state["image"]))
+            known_hosts.append(nodes.create(spec, options, state["image"], state["nodes"]))
         else:
             if status != "running":
                 run(["docker", "start", spec["name"]])
@@ -219,8 +236,10 @@ def cmd_up(args):
                                       options["new_deis"], options["publish_delay"])
     for spec in state["nodes"]:
         nodes.wait_ready(spec)
+    if etcd_mode(state) == "members":
+        services.wait_members_healthy(state)
     wanted = {spec["machine_id"] for spec in state["nodes"]}
-    etcd = Etcd2(ETCD_ENDPOINT)
+    etcd = services.client(state)
     wait_until(lambda: wanted <= watcher.present_machines(etcd), 60, what="every node in fleet")
     deis_platform.prepare_nodes(state)
     if options.get("deis"):
@@ -232,9 +251,9 @@ def cmd_up(args):
     return 0
 
 
-def fleet_members():
+def fleet_members(state):
     try:
-        return watcher.present_machines(Etcd2(ETCD_ENDPOINT, timeout=2))
+        return watcher.present_machines(services.client(state, timeout=2))
     except (EtcdError, EtcdUnreachable):
         return None
 
@@ -244,7 +263,7 @@ def cmd_status(args):
     if state is None:
         print(json.dumps({"up": False}, indent=2))
         return 0
-    members = fleet_members()
+    members = fleet_members(state)
     node_list = []
     for spec in state["nodes"]:
         status, restarts = nodes.container_state(spec["name"])
@@ -258,10 +277,11 @@ def cmd_status(args):
             "in_fleet": None if members is None else spec["machine_id"] in members,
             "os": {"id": release.get("ID"), "version": release.get("VERSION_ID")},
             "boots": sum(1 for e in nodes.events(spec["name"]) if e["event"] == "boot"),
+            "usr": nodes.partitions(spec["name"]) if status == "running" else None,
             "faults": faults})
     print(json.dumps({
         "up": True, "options": state["options"], "image": state["image"], "nodes": node_list,
-        "etcd": {"endpoint": ETCD_ENDPOINT, "pid": services.etcd_pid(), "healthy": services.etcd_healthy()},
+        "etcd": services.cluster_status(state),
         "inventory": {"ssh": state_path("inventory.ini"), "docker": state_path("inventory-docker.ini")},
         "membership_log": state_path("membership.jsonl"),
         "migration": migration.status() if state["options"].get("apps") else None,
@@ -342,9 +362,12 @@ def cmd_fault(args):
             raise SandboxError("the sandbox has no migration rehearsal; run 'sandbox down' and 'sandbox up --apps N'")
         migration_fault(args)
     elif args.fault == "etcd-stop":
-        services.stop_etcd()
+        services.stop_cluster(state)
     elif args.fault == "etcd-start":
-        services.start_etcd()
+        services.restart_cluster(state)
+    elif args.fault in ("etcd-member-stop", "etcd-member-start"):
+        services.require_members(state, args.fault)
+        services.member_unit(node_spec(state, args.node)["name"], args.fault.rsplit("-", 1)[1])
     elif args.fault == "clear" and args.node:
         disarm(node_spec(state, args.node)["name"])
     elif args.fault == "etcd-v04":
@@ -365,6 +388,8 @@ def cmd_fault(args):
             write_fault(spec["name"], "slow-boot", "%g\n" % args.seconds)
         elif args.fault == "update-error":
             write_fault(spec["name"], "update-error", "armed\n")
+        elif args.fault == "update-server-unreachable":
+            write_fault(spec["name"], "update-server-unreachable", "armed\n")
         elif args.fault == "stop-node":
             run(["docker", "stop", spec["name"]])
         elif args.fault == "start-node":

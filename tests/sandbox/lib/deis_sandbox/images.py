@@ -13,7 +13,7 @@ from deis_sandbox.paths import NODE_CONTEXT
 from deis_sandbox.run import SandboxError, image_exists, run
 
 BASE_PACKAGES = ["systemd", "systemd-sysv", "dbus", "iproute2", "procps", "openssh-server", "sudo",
-                 "python3", "curl", "etcd-client", "ca-certificates"]
+                 "python3", "curl", "etcd-client", "etcd-server", "ca-certificates"]
 SUITE = "bookworm"
 MIRROR = os.environ.get("DEIS_SANDBOX_MIRROR", "http://deb.debian.org/debian")
 

@@ -10,7 +10,8 @@ import time
 
 from simlib import osrelease
 
-from deis_sandbox.paths import ETCD_ENDPOINT, LABEL, SSH_BASE_PORT, state_path
+from deis_sandbox.paths import (ETCD_ENDPOINT, LABEL, MEMBER_CLIENT_PORTS, MEMBER_PEER_PORT, SSH_BASE_PORT,
+                                member_url, state_path)
 from deis_sandbox.run import SandboxError, run, wait_until
 
 CORE_UID = 500
@@ -53,15 +54,53 @@ def _add_link(tar, path, target):
     tar.addfile(info)
 
 
-def node_files(spec, options, host_key, public_key):
+def member_drop_in(spec, cluster):
+    """etcd2.service's settings, as coreos-cloudinit writes user-data's `etcd2:` section into the drop-in
+    20-cloudinit.conf (coreos/coreos-cloudinit v1.9.3 system/etcd2.go:27-37, one Environment="ETCD_<KEY>=<value>" per option;
+    cloudinit writes it under /run at every boot, the sandbox once under /etc). The values follow
+    Deis v1.13.4 contrib/coreos/user-data.example (client URLs on 2379 and the legacy 4001, peer 2380) with the
+    node's loopback address for $private_ipv4, and a static initial cluster where Deis uses a discovery URL.
+    ETCD_ENABLE_V2 is the sandbox's: etcd 3.4 serves the v2 API (what CoreOS's etcd2 spoke) only when asked."""
+    address = spec["public_ip"]
+    initial = ",".join("%s=%s" % (member["machine_id"], member_url(member["public_ip"], MEMBER_PEER_PORT))
+                       for member in cluster)
+    settings = [
+        ("ETCD_ADVERTISE_CLIENT_URLS", member_url(address)),
+        ("ETCD_INITIAL_ADVERTISE_PEER_URLS", member_url(address, MEMBER_PEER_PORT)),
+        ("ETCD_LISTEN_CLIENT_URLS", ",".join(member_url(address, port) for port in MEMBER_CLIENT_PORTS)),
+        ("ETCD_LISTEN_PEER_URLS", member_url(address, MEMBER_PEER_PORT)),
+        ("ETCD_INITIAL_CLUSTER", initial),
+        ("ETCD_INITIAL_CLUSTER_STATE", "new"),
+        ("ETCD_INITIAL_CLUSTER_TOKEN", "deis-sandbox"),
+        ("ETCD_ENABLE_V2", "true"),
+    ]
+    return "[Service]\n" + "".join('Environment="%s=%s"\n' % setting for setting in settings)
+
+
+def node_env(spec, options):
+    """/etc/deis-sandbox/node.env: what the node's simulators read about their node."""
+    env = {"FLAVOR": options["flavor"], "ETCD_ENDPOINTS": ETCD_ENDPOINT, "FLEET_PUBLIC_IP": spec["public_ip"],
+           "FLEET_METADATA": FLEET_METADATA, "FLEET_AGENT_TTL": "%ds" % options["fleet_ttl"], "NODE_NAME": spec["name"],
+           "UPDATE_ENGINE_BOOT_FLAGS_DELAY": "%g" % options.get("boot_flags_delay", 45.0)}
+    if options.get("etcd") == "members":
+        # fleetd's default etcd servers (coreos/fleet v0.11.7 fleetd/fleetd.go:68), which on this node mean its
+        # member (simlib/etcd2.py: the node's loopback address stands in for 127.0.0.1's client ports).
+        env["ETCD_ENDPOINTS"] = ",".join("http://127.0.0.1:%d" % port for port in MEMBER_CLIENT_PORTS)
+        env["ETCD_LOOPBACK_ADDRESS"] = spec["public_ip"]
+    return "".join("%s=%s\n" % kv for kv in sorted(env.items()))
+
+
+def node_files(spec, options, host_key, public_key, cluster):
     """The per-node files, as a tar stream for `docker cp -a -`."""
     flavor, version = options["flavor"], options["coreos"]
-    env = {"FLAVOR": flavor, "ETCD_ENDPOINTS": ETCD_ENDPOINT, "FLEET_PUBLIC_IP": spec["public_ip"],
-           "FLEET_METADATA": FLEET_METADATA, "FLEET_AGENT_TTL": "%ds" % options["fleet_ttl"], "NODE_NAME": spec["name"]}
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         _add(tar, "/etc/machine-id", spec["machine_id"] + "\n", 0o444)
-        _add(tar, "/etc/deis-sandbox/node.env", "".join("%s=%s\n" % kv for kv in sorted(env.items())))
+        _add(tar, "/etc/deis-sandbox/node.env", node_env(spec, options))
+        if options.get("etcd") == "members":
+            _add(tar, "/etc/systemd/system/etcd2.service.d/20-cloudinit.conf", member_drop_in(spec, cluster))
+            _add_link(tar, "/etc/systemd/system/multi-user.target.wants/etcd2.service",
+                      "/usr/lib/systemd/system/etcd2.service")
         _add(tar, "/usr/lib/os-release", osrelease.os_release(flavor, version))
         _add(tar, osrelease.release_path(flavor), osrelease.release_file(flavor, version))
         _add(tar, "/usr/share/%s/update.conf" % flavor, "GROUP=stable\n")
@@ -108,7 +147,7 @@ def write_control(spec, options):
     os.chmod(events, 0o666)
 
 
-def create(spec, options, image):
+def create(spec, options, image, cluster):
     name = spec["name"]
     existing = run(["docker", "inspect", "--format", "{{index .Config.Labels \"%s\"}}" % LABEL, name], check=False)
     if existing.returncode == 0:
@@ -120,7 +159,7 @@ def create(spec, options, image):
     run(["docker", "create", "--name", name, "--hostname", name, "--add-host", name + ":127.0.0.1",
          "--label", LABEL + "=1"] + RUN_OPTIONS
         + ["-v", "%s:/var/lib/deis-sandbox/control" % control_dir(name), image, "/lib/systemd/systemd"])
-    run(["docker", "cp", "-a", "-", name + ":/"], input_bytes=node_files(spec, options, host_key, client_public))
+    run(["docker", "cp", "-a", "-", name + ":/"], input_bytes=node_files(spec, options, host_key, client_public, cluster))
     run(["docker", "start", name])
     return "[127.0.0.1]:%d %s" % (spec["ssh_port"], " ".join(host_public.split()[:2]))
 
@@ -167,6 +206,20 @@ def remove_all():
 def read_os_release(name):
     result = run(["docker", "exec", name, "cat", "/usr/lib/os-release"], check=False)
     return osrelease.parse_env(result.stdout.decode()) if result.returncode == 0 else {}
+
+
+PARTITION_FILES = {"staged": "/var/lib/deis-sandbox/usr-b.version",
+                   "fallback_pending": "/var/lib/deis-sandbox/usr-fallback.version"}
+
+
+def partitions(name):
+    """The node's USR partitions as its bootloader sees them: the update staged to boot next, and the version it
+    falls back to if the booted one is not marked good before the next boot (both None when there is none)."""
+    found = {}
+    for key, path in PARTITION_FILES.items():
+        result = run(["docker", "exec", name, "cat", path], check=False)
+        found[key] = result.stdout.decode().strip() or None if result.returncode == 0 else None
+    return found
 
 
 def events(name):

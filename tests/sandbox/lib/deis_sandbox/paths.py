@@ -8,8 +8,31 @@ NODE_CONTEXT = os.path.join(HERE, "node")
 ETCD_CLIENT_PORTS = (2379, 4001)
 ETCD_PEER_PORT = 2380
 ETCD_ENDPOINT = "http://127.0.0.1:%d" % ETCD_CLIENT_PORTS[0]
+# `up --etcd members` (the default): a real etcd member on every node, as Deis user-data runs etcd2 on every host.
+# The nodes share the host's loopback, so each member listens on its node's own address (127.0.10.N) on the
+# ports a CoreOS node's member uses (client 2379 and the legacy 4001, peer 2380).
+# `up --etcd host`: one etcd process on the host at ETCD_ENDPOINT, shared by every node.
+ETCD_MODES = ("members", "host")
+MEMBER_CLIENT_PORTS = (2379, 4001)
+MEMBER_PEER_PORT = 2380
 SSH_BASE_PORT = int(os.environ.get("DEIS_SANDBOX_SSH_BASE_PORT", "2200"))
 LABEL = "deis-sandbox"
+
+
+def etcd_mode(state):
+    """members or host; a state written before the mode existed is host."""
+    return (state or {}).get("options", {}).get("etcd", "host")
+
+
+def member_url(address, port=MEMBER_CLIENT_PORTS[0]):
+    return "http://%s:%d" % (address, port)
+
+
+def etcd_endpoints(state):
+    """Where the host reaches the sandbox's etcd: every member's client URL, or the host process."""
+    if etcd_mode(state) == "members":
+        return [member_url(spec["public_ip"]) for spec in state["nodes"]]
+    return [ETCD_ENDPOINT]
 
 
 MIGRATION_PORT_COUNT = 8

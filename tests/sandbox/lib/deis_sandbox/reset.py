@@ -1,12 +1,14 @@
 """`sandbox fault clear` (no node): the sandbox back to how `sandbox up` left it, without recreating it, so the
 tests of a fault suite share one sandbox and pass in any order."""
-from simlib.etcd2 import Etcd2, EtcdError
+from simlib.etcd2 import EtcdError
 
 from deis_sandbox import nodes, services, watcher
-from deis_sandbox.paths import ETCD_ENDPOINT
+from deis_sandbox.paths import etcd_mode
 from deis_sandbox.run import run, wait_until
 
 STAGED = "/var/lib/deis-sandbox/usr-b.version"
+FALLBACK = "/var/lib/deis-sandbox/usr-fallback.version"
+COMPLETED_MARKER = "/run/update_engine_autoupdate_completed"
 REBOOT_LOCK = "/coreos.com/updateengine/rebootlock/semaphore"
 UPDATE_CONF = "GROUP=stable\nREBOOT_STRATEGY=off\n"
 
@@ -16,31 +18,35 @@ def node_shell(name, script):
 
 
 def needs_reboot(name, version):
-    """Rebooted back to VERSION when it runs another version, has an update staged, or is out of fleet."""
+    """Rebooted back to VERSION when it runs another version, has an update staged (or its marker), or is out of
+    fleet."""
     running = nodes.read_os_release(name).get("VERSION_ID")
-    staged = node_shell(name, "cat %s 2>/dev/null" % STAGED).stdout.decode().strip()
+    staged = node_shell(name, "cat %s %s 2>/dev/null; ls %s 2>/dev/null" % (STAGED, FALLBACK, COMPLETED_MARKER))
     fleet = node_shell(name, "systemctl is-active fleet.service").stdout.decode().strip()
     if running != version:
-        node_shell(name, "printf '%%s\\n' %s > %s" % (version, STAGED))
+        node_shell(name, "rm -f %s; printf '%%s\\n' %s > %s" % (FALLBACK, version, STAGED))
         return True
-    if staged:
-        node_shell(name, "rm -f " + STAGED)
+    if staged.stdout.strip():
+        node_shell(name, "rm -f %s %s" % (STAGED, FALLBACK))
         return True
     return fleet != "active"
 
 
 def reset(state, disarm):
-    """Disarm every fault (DISARM), start etcd and stopped nodes, boot every node back into the version it was
-    brought up with, mask update-engine, restore update.conf and free the reboot lock."""
+    """Disarm every fault (DISARM), start etcd (every member) and stopped nodes, boot every node back into the
+    version it was brought up with (its partition marked good), mask update-engine, restore update.conf and free
+    the reboot lock."""
     options = state["options"]
     for spec in state["nodes"]:
         disarm(spec["name"])
-    services.start_etcd()
+    services.start_cluster(state)
     for spec in state["nodes"]:
         if nodes.container_state(spec["name"])[0] != "running":
             run(["docker", "start", spec["name"]])
     for spec in state["nodes"]:
         nodes.wait_ready(spec)
+    if etcd_mode(state) == "members":
+        services.restart_cluster(state)
     rebooting = {spec["name"]: spec for spec in state["nodes"] if needs_reboot(spec["name"], options["coreos"])}
     restarts = {name: nodes.container_state(name)[1] for name in rebooting}
     for name in rebooting:
@@ -51,8 +57,11 @@ def reset(state, disarm):
     flavor = options["flavor"]
     for spec in state["nodes"]:
         node_shell(spec["name"], "systemctl stop update-engine.service; systemctl mask update-engine.service; "
-                                 "printf '%s' > /etc/%s/update.conf" % (UPDATE_CONF.replace("\n", "\\n"), flavor))
-    etcd = Etcd2(ETCD_ENDPOINT)
+                                 "rm -f %s; printf '%s' > /etc/%s/update.conf"
+                   % (FALLBACK, UPDATE_CONF.replace("\n", "\\n"), flavor))
+    if etcd_mode(state) == "members":
+        services.wait_members_healthy(state)
+    etcd = services.client(state)
     try:
         etcd.delete(REBOOT_LOCK)
     except EtcdError as error:

@@ -5,7 +5,7 @@ import time
 
 from simlib.etcd2 import Etcd2, EtcdError, EtcdUnreachable
 
-from deis_sandbox.paths import ETCD_ENDPOINT, state_path
+from deis_sandbox.paths import etcd_endpoints, load_state, state_path
 
 MACHINES = "/_coreos.com/fleet/machines"
 
@@ -23,7 +23,7 @@ def record(handle, event, machine, present):
 
 
 def watch_forever():
-    etcd = Etcd2(ETCD_ENDPOINT, timeout=5)
+    etcd = Etcd2(etcd_endpoints(load_state()), timeout=5)
     known = None
     wait_index = None
     with open(state_path("membership.jsonl"), "a") as handle:

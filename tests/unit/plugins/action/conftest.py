@@ -13,7 +13,7 @@ import pytest
 pytest.register_assert_rewrite("ansible_collections.deis.platform.tests.unit.plugins.action.node_action_harness")
 
 # pylint: disable=wrong-import-position
-from ansible_collections.deis.platform.plugins.action import node_reboot, update_engine  # noqa: E402
+from ansible_collections.deis.platform.plugins.action import etcd_health_info, fleet_machines_info, node_reboot, update_engine  # noqa: E402
 from ansible_collections.deis.platform.plugins.plugin_utils import _node_command  # noqa: E402
 from ansible_collections.deis.platform.tests.unit.plugins.action.node_action_harness import FakeClock  # noqa: E402
 
@@ -21,6 +21,6 @@ from ansible_collections.deis.platform.tests.unit.plugins.action.node_action_har
 @pytest.fixture(name="fake_clock", autouse=True)
 def fake_clock_fixture(monkeypatch):
     clock = FakeClock()
-    for module in (_node_command, node_reboot, update_engine):
+    for module in (_node_command, etcd_health_info, fleet_machines_info, node_reboot, update_engine):
         monkeypatch.setattr(module, "time", clock)
     return clock

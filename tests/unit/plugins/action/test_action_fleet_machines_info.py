@@ -29,14 +29,14 @@ CASES = [
         "id": "doc-sample-full-no-legend",
         "args": {},
         "calls": [call(LIST, out=fixture_text("fleetctl/list-machines-full-no-legend.txt"))],
-        "result": {"changed": False, "machines": DOC_MACHINES, "machine_ids": DOC_IDS},
+        "result": {"changed": False, "machines": DOC_MACHINES, "machine_ids": DOC_IDS, "missing": []},
     },
     {
         "id": "check-mode-reads-the-same",
         "args": {},
         "check": True,
         "calls": [call(LIST, out=fixture_text("fleetctl/list-machines-full-no-legend.txt"))],
-        "result": {"changed": False, "machines": DOC_MACHINES, "machine_ids": DOC_IDS},
+        "result": {"changed": False, "machines": DOC_MACHINES, "machine_ids": DOC_IDS, "missing": []},
     },
     {
         "id": "deis-metadata-no-ip-no-metadata-endpoint-and-path",
@@ -49,14 +49,14 @@ CASES = [
                 {"id": DEIS_1, "ip": "10.0.1.11", "metadata": {"controlPlane": "true", "dataPlane": "true", "routerMesh": "true"}},
                 {"id": DEIS_2, "ip": None, "metadata": {}},
             ],
-            "machine_ids": [DEIS_1, DEIS_2],
+            "machine_ids": [DEIS_1, DEIS_2], "missing": [],
         },
     },
     {
         "id": "no-machines-yet",
         "args": {},
         "calls": [call(LIST)],
-        "result": {"changed": False, "machines": [], "machine_ids": []},
+        "result": {"changed": False, "machines": [], "machine_ids": [], "missing": []},
     },
     {
         "id": "fleetctl-rc-1-fails-with-its-message",
@@ -79,21 +79,58 @@ CASES = [
         },
     },
     {
+        "id": "waits-through-a-failing-fleetctl-until-the-machines-are-in",
+        "args": {"wait_for": [DEIS_1, DEIS_2], "timeout": 60, "poll_interval": 2},
+        "calls": [call(LIST, rc=1, err=ETCD_DOWN), call(LIST, out=DEIS_NO_LEGEND.split("\n", maxsplit=1)[0] + "\n"), call(LIST, out=DEIS_NO_LEGEND)],
+        "sleeps": [2, 2],
+        "result": {
+            "changed": False, "missing": [], "waited": 4.0, "machine_ids": [DEIS_1, DEIS_2],
+            "machines": [
+                {"id": DEIS_1, "ip": "10.0.1.11", "metadata": {"controlPlane": "true", "dataPlane": "true", "routerMesh": "true"}},
+                {"id": DEIS_2, "ip": None, "metadata": {}},
+            ],
+        },
+    },
+    {
+        "id": "wait-ends-at-the-timeout-naming-what-is-missing",
+        "args": {"wait_for": [DEIS_1, DEIS_2], "timeout": 3, "poll_interval": 2},
+        "calls": [call(LIST), call(LIST), call(LIST)],
+        "sleeps": [2, 2],
+        "result": {"changed": False, "machines": [], "machine_ids": [], "missing": [DEIS_1, DEIS_2], "waited": 4.0},
+    },
+    {
+        "id": "fleetctl-still-failing-at-the-timeout-fails",
+        "args": {"wait_for": [DEIS_1], "timeout": 2, "poll_interval": 2},
+        "calls": [call(LIST, rc=1, err=ETCD_DOWN), call(LIST, rc=1, err=ETCD_DOWN)],
+        "sleeps": [2],
+        "result": {
+            "changed": False, "failed": True, "rc": 1, "stderr": ETCD_DOWN,
+            "msg": "fleetctl list-machines failed (rc 1): Error retrieving list of active machines: googleapi: Error 503: "
+                   "fleet server unable to communicate with etcd",
+        },
+    },
+    {
         "id": "unknown-option-sends-nothing",
         "args": {"endpoints": "http://10.0.1.11:4001"},
         "calls": [],
         "result": {
             "failed": True,
             "msg": "Unsupported parameters for (deis.platform.fleet_machines_info) module: endpoints. "
-                   "Supported parameters include: endpoint, fleetctl.",
+                   "Supported parameters include: endpoint, fleetctl, names, poll_interval, timeout, wait_for.",
         },
     },
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
-def test_fleet_machines_info(case):
-    run_case("fleet_machines_info", case)
+def test_fleet_machines_info(case, fake_clock):
+    run_case("fleet_machines_info", case, fake_clock)
+
+
+def test_progress_names_the_missing_machines(fake_clock, capsys):
+    calls = [call(LIST), call(LIST, out=DEIS_NO_LEGEND)]
+    run_action("fleet_machines_info", {"wait_for": [DEIS_1], "names": {DEIS_1: "core-01"}, "timeout": 10}, calls, clock=fake_clock)
+    assert capsys.readouterr().out == "core-02: waiting for fleet (0 s of 10 s): not in fleet yet: core-01 (%s)\n" % DEIS_1
 
 
 def test_no_legend_fixture_is_the_full_table_without_its_header():

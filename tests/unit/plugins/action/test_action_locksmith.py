@@ -42,11 +42,44 @@ CASES = [
         "result": {"changed": False, "machine_id": ME, "semaphore": HELD_BY_ME},
     },
     {
-        "id": "semaphore-full-names-the-holder",
-        "args": {"machine_id": ME},
+        "id": "semaphore-full-names-the-holder-and-how-to-release-it",
+        "args": {"machine_id": ME, "names": {OTHER: "core-01"}},
         "calls": [call(STATUS, out=STATUS_HELD_BY_OTHER), call(LOCK, rc=1, err=SEMAPHORE_FULL)],
-        "result": {"changed": False, "failed": True, "error": "semaphore_full", "rc": 1, "stderr": SEMAPHORE_FULL, "semaphore": HELD_BY_OTHER,
-                   "msg": "locksmithctl lock failed: the reboot lock is held by %s: another node is rebooting" % OTHER},
+        "result": {"changed": False, "failed": True, "error": "semaphore_full", "rc": 1, "stderr": SEMAPHORE_FULL, "stdout": "",
+                   "semaphore": HELD_BY_OTHER,
+                   "msg": "locksmithctl lock failed: the reboot lock is held by %s (core-01); if that machine is not rebooting or "
+                          "being updated, release the lock by hand: locksmithctl unlock %s" % (OTHER, OTHER)},
+    },
+    {
+        # locksmith v0.3.4 locksmithctl/lock.go:37-41 with go-etcd's error (Godeps/.../go-etcd/etcd/error.go:9-15).
+        "id": "etcd-unreachable-reports-locksmithctl-words",
+        "args": {"machine_id": ME},
+        "calls": [call(STATUS, out=STATUS_FREE),
+                  call(LOCK, rc=1, err="Error initializing etcd client: 501: All the given peers are not reachable (Tried to "
+                                       "connect to each peer twice and failed) [0]\n")],
+        "result": {"changed": False, "failed": True, "error": "other", "rc": 1, "stdout": "", "semaphore": FREE,
+                   "stderr": "Error initializing etcd client: 501: All the given peers are not reachable (Tried to connect to each "
+                             "peer twice and failed) [0]\n",
+                   "msg": "locksmithctl lock failed: Error initializing etcd client: 501: All the given peers are not reachable "
+                          "(Tried to connect to each peer twice and failed) [0]"},
+    },
+    {
+        "id": "a-failure-without-a-message-says-so",
+        "args": {"machine_id": ME},
+        "calls": [call(STATUS, out=STATUS_FREE), call(LOCK, rc=2)],
+        "result": {"changed": False, "failed": True, "error": "other", "rc": 2, "stdout": "", "stderr": "", "semaphore": FREE,
+                   "msg": "locksmithctl lock failed: exit status 2 and no message"},
+    },
+    {
+        # ssh -tt (Ansible's default for the ssh connection) puts locksmithctl's stderr on stdout: the issue's
+        # `locksmithctl lock failed: ` with an empty reason.
+        "id": "semaphore-full-over-a-pseudo-terminal",
+        "args": {"machine_id": ME},
+        "calls": [call(STATUS, out=STATUS_HELD_BY_OTHER), call(LOCK, rc=1, out=SEMAPHORE_FULL)],
+        "result": {"changed": False, "failed": True, "error": "semaphore_full", "rc": 1, "stderr": "", "stdout": SEMAPHORE_FULL,
+                   "semaphore": HELD_BY_OTHER,
+                   "msg": "locksmithctl lock failed: the reboot lock is held by %s; if that machine is not rebooting or "
+                          "being updated, release the lock by hand: locksmithctl unlock %s" % (OTHER, OTHER)},
     },
     {
         "id": "second-slot-of-a-max-2-semaphore",
@@ -90,7 +123,8 @@ CASES = [
         "id": "unlock-race-holder-missing",
         "args": {"machine_id": ME, "state": "unlocked"},
         "calls": [call(STATUS, out=STATUS_HELD_BY_ME), call(UNLOCK, rc=1, err=HOLDER_MISSING)],
-        "result": {"changed": False, "failed": True, "error": "holder_missing", "rc": 1, "stderr": HOLDER_MISSING, "semaphore": HELD_BY_ME,
+        "result": {"changed": False, "failed": True, "error": "holder_missing", "rc": 1, "stderr": HOLDER_MISSING, "stdout": "",
+                   "semaphore": HELD_BY_ME,
                    "msg": "locksmithctl unlock failed: Error unlocking: holder does not exist"},
     },
     {
@@ -156,3 +190,4 @@ def test_semaphore_full_without_holders_names_nobody():
     result = run_action("locksmith", {"machine_id": ME}, calls)[0]
     assert result["failed"] is True
     assert "held by :" not in result["msg"]
+    assert result["msg"] == "locksmithctl lock failed: the reboot semaphore has no free slot (max 0) and no holder"

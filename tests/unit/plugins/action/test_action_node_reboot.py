@@ -30,6 +30,29 @@ AFTER = BOOT_B + "\n" + stat(7)
 
 CASES = [
     {
+        "id": "wait-only-for-a-node-that-is-rebooting-already",
+        "args": {"reboot": False, "reboot_timeout": 60},
+        "calls": [unreachable(MARKER), unreachable(MARKER), call(MARKER, out=AFTER), call(IS_RUNNING, rc=1, out="starting\n"),
+                  call(IS_RUNNING, out="running\n")],
+        "sleeps": [1.0, 1.0, 1.0],
+        "result": {"changed": False, "elapsed": 3.0, "boot_after": BOOT_B + "/7", "system_state": "running"},
+    },
+    {
+        "id": "wait-only-for-a-node-that-is-up-changes-nothing-even-in-check-mode",
+        "args": {"reboot": False},
+        "check": True,
+        "calls": [call(MARKER, out=BEFORE), call(IS_RUNNING, out="running\n")],
+        "sleeps": [],
+        "result": {"changed": False, "elapsed": 0.0, "boot_after": BOOT_A + "/4", "system_state": "running"},
+    },
+    {
+        "id": "wait-only-gives-up-after-the-timeout",
+        "args": {"reboot": False, "reboot_timeout": 2},
+        "calls": [unreachable(MARKER), unreachable(MARKER), unreachable(MARKER)],
+        "sleeps": [1.0, 1.0],
+        "result": {"changed": False, "failed": True, "msg": "the node did not answer within 2 s"},
+    },
+    {
         "id": "waits-through-connection-failures-until-the-marker-changes",
         "args": {},
         "calls": [call(MARKER, out=BEFORE), call(REBOOT, err=SYSTEMD_RUN_ERR), unreachable(MARKER), unreachable(MARKER), unreachable(MARKER),

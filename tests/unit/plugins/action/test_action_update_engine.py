@@ -13,9 +13,7 @@ from ansible_collections.deis.platform.tests.unit.plugins.action.node_action_har
 CAT_OS_RELEASE = "env LANG=C LC_ALL=C cat /etc/os-release"
 SHOW = "env LANG=C LC_ALL=C systemctl show -p LoadState -p ActiveState -p SubState -p UnitFileState update-engine.service"
 STATUS = "env LANG=C LC_ALL=C update_engine_client -status"
-UPDATE = "env LANG=C LC_ALL=C timeout 1800 update_engine_client -update"
 CHECK = "env LANG=C LC_ALL=C update_engine_client -check_for_update"
-JOURNAL = "env LANG=C LC_ALL=C journalctl -b -u update-engine.service -o cat --no-pager"
 CAT_CONF = "env LANG=C LC_ALL=C cat /etc/coreos/update.conf"
 MKDIR = "env LANG=C LC_ALL=C mkdir -p /etc/coreos"
 DD = "env LANG=C LC_ALL=C dd of=/etc/coreos/update.conf.new status=none"
@@ -45,32 +43,6 @@ MASKED_UNIT = {"load_state": "masked", "active_state": "inactive", "sub_state": 
 STOPPED_UNIT = {"load_state": "loaded", "active_state": "inactive", "sub_state": "dead", "unit_file_state": "disabled", "masked": False}
 REFUSAL = ("update-engine.service is inactive%s: update_engine_client would retry for 30 s and give up. Unmask and start it first "
            "(deis.platform.systemd_unit: name=update-engine.service masked=false state=started)")
-
-# A Flatcar update that names its version (the sandbox's update_engined, like Flatcar's, reports it).
-FLATCAR_UPDATE_OUT = (
-    "LAST_CHECKED_TIME=0\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_CHECKING_FOR_UPDATE\nNEW_VERSION=0.0.0\nNEW_SIZE=0\n"
-    "LAST_CHECKED_TIME=1669742112\nPROGRESS=0.500000\nCURRENT_OP=UPDATE_STATUS_DOWNLOADING\nNEW_VERSION=3510.2.1\nNEW_SIZE=297374208\n"
-    "LAST_CHECKED_TIME=1669742112\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\nNEW_VERSION=3510.2.1\nNEW_SIZE=297374208\n"
-)
-FLATCAR_UPDATE_ERR = (
-    "I1129 17:35:02.402817  1893 update_engine_client.cc:251] Initiating update check and install.\n"
-    "I1129 17:35:02.411036  1893 update_engine_client.cc:256] Waiting for update to complete.\n"
-    "I1129 17:37:12.425470  1893 update_engine_client.cc:199] Update succeeded -- reboot needed.\n"
-)
-ERROR_EVENT_OUT = (
-    "LAST_CHECKED_TIME=1480682339\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_UPDATE_AVAILABLE\nNEW_VERSION=0.0.0.0\nNEW_SIZE=213129575\n"
-    "LAST_CHECKED_TIME=1480682339\nPROGRESS=0.700000\nCURRENT_OP=UPDATE_STATUS_DOWNLOADING\nNEW_VERSION=0.0.0.0\nNEW_SIZE=213129575\n"
-    "LAST_CHECKED_TIME=1480682339\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_REPORTING_ERROR_EVENT\nNEW_VERSION=0.0.0.0\nNEW_SIZE=213129575\n"
-    "LAST_CHECKED_TIME=1480682339\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_IDLE\nNEW_VERSION=0.0.0.0\nNEW_SIZE=0\n"
-)
-ERROR_EVENT_ERR = (
-    "[1202/130149:INFO:update_engine_client.cc(243)] Initiating update check and install.\n"
-    "[1202/130149:INFO:update_engine_client.cc(248)] Waiting for update to complete.\n"
-    "[1202/130210:ERROR:update_engine_client.cc(189)] Update failed.\n"
-)
-JOURNAL_BOOTED = "Initialized update engine (coreos 1068.8.0, group stable)\n"
-JOURNAL_FLAGS = JOURNAL_BOOTED + "Update status: UPDATE_STATUS_IDLE\nUpdating boot flags...\n"
-FLAGS_WARNING = "update-engine did not log 'Updating boot flags...' within 2 s; it is idle"
 
 STATUS_CASES = [
     {
@@ -117,7 +89,7 @@ STATUS_CASES = [
         "id": "unknown-command-choice",
         "args": {"command": "upgrade"},
         "calls": [],
-        "result": {"failed": True, "msg": "value of command must be one of: status, update, check, wait_boot_flags, got: upgrade"},
+        "result": {"failed": True, "msg": "value of command must be one of: status, update, check, wait_boot_flags, staged, got: upgrade"},
     },
     {
         "id": "unknown-flavor-choice",
@@ -133,6 +105,34 @@ STATUS_CASES = [
     },
 ]
 
+CURSOR_LINE = "-- cursor: s=fbc7;i=103;b=7086;m=1987b1577;t=66152b43d18d9;x=2fbd\n"
+JOURNAL_CURSOR = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager -n 1 --show-cursor"
+JOURNAL_AFTER = ("env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager "
+                 "'--after-cursor=s=fbc7;i=103;b=7086;m=1987b1577;t=66152b43d18d9;x=2fbd'")
+JOURNAL_BOOT = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager -b"
+STARTED_LINES = "[1128/092117:INFO:main.cc(155)] CoreOS Update Engine starting\nStarted Update Engine.\n"
+NOUPDATE_JOURNAL = fixture_text("update_engine/journal-noupdate-bugs693.txt")
+UNREACHABLE_JOURNAL = fixture_text("update_engine/journal-unreachable-docs686.txt")
+APPLIED_JOURNAL = ("[1128/092128:INFO:update_attempter.cc(283)] Processing Done.\n"
+                   "[1128/092128:INFO:update_attempter.cc(309)] Update successfully applied, waiting to reboot.\n")
+UPDATE_ERROR_JOURNAL = ("[1128/092128:INFO:update_attempter.cc(283)] Processing Done.\n"
+                        "[1128/092128:ERROR:update_attempter.cc(598)] Update failed.\n"
+                        "[1128/092128:INFO:update_attempter.cc(290)] Error event sent.\n")
+STATUS_AVAILABLE_OUT = STATUS_DOWNLOADING_OUT.replace("DOWNLOADING", "UPDATE_AVAILABLE").replace("0.421337", "0.000000")
+STATUS_REPORTING_OUT = STATUS_DOWNLOADING_OUT.replace("DOWNLOADING", "REPORTING_ERROR_EVENT").replace("0.421337", "0.000000")
+FLATCAR_NEED_REBOOT_OUT = ("LAST_CHECKED_TIME=1669742112\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n"
+                           "NEW_VERSION=3510.2.1\nNEW_SIZE=297374208\n")
+IDLE_CHECKED = {"last_checked_time": 1480682339, "progress": 0.0, "current_op": "UPDATE_STATUS_IDLE", "new_version": "0.0.0.0",
+                "new_size": 213129575}
+STATUS_IDLE_CHECKED_OUT = STATUS_NEED_REBOOT_OUT.replace("UPDATED_NEED_REBOOT", "IDLE")
+
+
+def checked(*calls_after_check):
+    """The start of every update: running daemon, status, the journal cursor, the check."""
+    return [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT), call(JOURNAL_CURSOR, out=STARTED_LINES[-23:] + CURSOR_LINE),
+            call(CHECK)] + list(calls_after_check)
+
+
 UPDATE_CASES = [
     {
         "id": "masked-update-engine-refused-before-any-client-call",
@@ -147,94 +147,96 @@ UPDATE_CASES = [
         "result": {"changed": False, "failed": True, "unit": STOPPED_UNIT, "msg": REFUSAL % ""},
     },
     {
-        "id": "coreos-no-update-rc-1-is-not-a-failure",
-        "args": {"command": "update", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call(UPDATE, rc=1, out=fixture_text("update_engine_client/coreos-no-update.stdout.txt"),
-                       err=fixture_text("update_engine_client/coreos-no-update.stderr.txt"), takes=10)],
-        "result": {
-            "changed": False, "flavor": "coreos", "outcome": "no_update", "reboot_needed": False, "client_rc": 1, "elapsed": 10.0,
-            "reason": "no update available (CoreOS update_engine_client reports 'Update failed.' and exits 1 when the engine stays idle)",
-            "status": {"last_checked_time": 1480682344, "progress": 0.0, "current_op": "UPDATE_STATUS_IDLE", "new_version": "0.0.0.0",
-                       "new_size": 0},
-        },
+        "id": "no-update-answer-from-the-journal",
+        "args": {"command": "update", "flavor": "coreos", "poll_interval": 2},
+        "calls": checked(call(STATUS, out=STATUS_CHECKING_OUT), call(STATUS, out=STATUS_IDLE_OUT, takes=1),
+                         call(JOURNAL_AFTER, out=NOUPDATE_JOURNAL)),
+        "sleeps": [2],
+        "result": {"changed": False, "flavor": "coreos", "outcome": "no_update", "reboot_needed": False, "elapsed": 3.0,
+                   "reason": "the update server answered: no update", "status": IDLE,
+                   "operations": ["UPDATE_STATUS_CHECKING_FOR_UPDATE", "UPDATE_STATUS_IDLE"]},
     },
     {
-        "id": "flatcar-no-update",
-        "args": {"command": "update"},
-        "calls": [call(CAT_OS_RELEASE, out=OS_FLATCAR), call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call(UPDATE, out=fixture_text("update_engine_client/flatcar-no-update.stdout.txt"),
-                       err=fixture_text("update_engine_client/flatcar-no-update.stderr.txt"), takes=10)],
-        "result": {
-            "changed": False, "flavor": "flatcar", "outcome": "no_update", "reason": "no update available", "reboot_needed": False,
-            "client_rc": 0, "elapsed": 10.0,
-            "status": {"last_checked_time": 1669742112, "progress": 0.0, "current_op": "UPDATE_STATUS_IDLE", "new_version": "0.0.0",
-                       "new_size": 0},
-        },
+        "id": "server-unreachable-fails-saying-so",
+        "args": {"command": "update", "flavor": "coreos"},
+        "calls": checked(call(STATUS, out=STATUS_CHECKING_OUT), call(STATUS, out=STATUS_CHECKING_OUT),
+                         call(STATUS, out=STATUS_IDLE_OUT), call(JOURNAL_AFTER, out=UNREACHABLE_JOURNAL)),
+        "sleeps": [5, 5],
+        "result": {"changed": False, "failed": True, "outcome": "check_failed", "status": IDLE, "elapsed": 10.0,
+                   "operations": ["UPDATE_STATUS_CHECKING_FOR_UPDATE", "UPDATE_STATUS_IDLE"],
+                   "journal": ["Unable to get http response code: Connection timed out after 30527 milliseconds", "Update failed."],
+                   "reason": "update-engine could not check for an update: Unable to get http response code: Connection timed out "
+                             "after 30527 milliseconds",
+                   "msg": "update-engine could not check for an update: Unable to get http response code: Connection timed out "
+                          "after 30527 milliseconds"},
     },
     {
-        "id": "coreos-update-applied-2016-capture",
+        "id": "update-applied",
         "args": {"command": "update", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call(UPDATE, out=fixture_text("update_engine_client/update-success-2016.stdout.txt"),
-                       err=fixture_text("update_engine_client/update-success-2016.stderr.txt"), takes=95)],
-        "result": {"changed": True, "flavor": "coreos", "outcome": "updated_need_reboot", "reboot_needed": True, "client_rc": 0,
-                   "elapsed": 95.0, "reason": "update applied; a reboot is needed to activate it", "status": NEED_REBOOT},
+        "calls": checked(call(STATUS, out=STATUS_AVAILABLE_OUT), call(STATUS, out=STATUS_DOWNLOADING_OUT),
+                         call(STATUS, out=STATUS_NEED_REBOOT_OUT), call(JOURNAL_AFTER, out=APPLIED_JOURNAL)),
+        "sleeps": [5, 5],
+        "result": {"changed": True, "flavor": "coreos", "outcome": "updated_need_reboot", "reboot_needed": True, "elapsed": 10.0,
+                   "reason": "update applied; a reboot is needed to activate it", "status": NEED_REBOOT,
+                   "operations": ["UPDATE_STATUS_UPDATE_AVAILABLE", "UPDATE_STATUS_DOWNLOADING", "UPDATE_STATUS_UPDATED_NEED_REBOOT"]},
     },
     {
-        "id": "update-already-applied-is-not-a-change",
+        "id": "update-already-staged-is-not-a-change-and-starts-no-check",
         "args": {"command": "update", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_NEED_REBOOT_OUT),
-                  call(UPDATE, out=STATUS_NEED_REBOOT_OUT,
-                       err="[1202/124200:INFO:update_engine_client.cc(193)] Update succeeded -- reboot needed.\n", takes=5)],
-        "result": {"changed": False, "flavor": "coreos", "outcome": "updated_need_reboot", "reboot_needed": True, "client_rc": 0,
-                   "elapsed": 5.0, "reason": "update applied; a reboot is needed to activate it", "status": NEED_REBOOT},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_NEED_REBOOT_OUT)],
+        "result": {"changed": False, "flavor": "coreos", "outcome": "updated_need_reboot", "reboot_needed": True, "elapsed": 0.0,
+                   "reason": "an update is already staged, waiting for the reboot", "status": NEED_REBOOT},
     },
     {
         "id": "flatcar-update-names-the-new-version",
-        "args": {"command": "update", "flavor": "flatcar", "timeout": 600},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call("env LANG=C LC_ALL=C timeout 600 update_engine_client -update", out=FLATCAR_UPDATE_OUT, err=FLATCAR_UPDATE_ERR,
-                       takes=130)],
-        "result": {"changed": True, "flavor": "flatcar", "outcome": "updated_need_reboot", "reboot_needed": True, "client_rc": 0,
-                   "elapsed": 130.0, "reason": "update applied; a reboot is needed to activate it", "new_version": "3510.2.1",
+        "args": {"command": "update", "flavor": "flatcar"},
+        "calls": checked(call(STATUS, out=FLATCAR_NEED_REBOOT_OUT), call(JOURNAL_AFTER, out=APPLIED_JOURNAL)),
+        "result": {"changed": True, "flavor": "flatcar", "outcome": "updated_need_reboot", "reboot_needed": True, "elapsed": 0.0,
+                   "reason": "update applied; a reboot is needed to activate it", "new_version": "3510.2.1",
+                   "operations": ["UPDATE_STATUS_UPDATED_NEED_REBOOT"],
                    "status": {"last_checked_time": 1669742112, "progress": 0.0, "current_op": "UPDATE_STATUS_UPDATED_NEED_REBOOT",
                               "new_version": "3510.2.1", "new_size": 297374208}},
     },
     {
-        "id": "update-timeout-rc-124",
-        "args": {"command": "update", "flavor": "coreos", "timeout": 60},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call("env LANG=C LC_ALL=C timeout 60 update_engine_client -update", rc=124, out=STATUS_DOWNLOADING_OUT, takes=60)],
-        "result": {"changed": False, "failed": True, "elapsed": 60.0, "msg": "update_engine_client -update did not finish within 60 s"},
+        "id": "update-timeout",
+        "args": {"command": "update", "flavor": "coreos", "timeout": 8},
+        "calls": checked(call(STATUS, out=STATUS_DOWNLOADING_OUT), call(STATUS, out=STATUS_DOWNLOADING_OUT, takes=4)),
+        "sleeps": [5],
+        "result": {"changed": False, "failed": True, "status": DOWNLOADING,
+                   "msg": "the update did not finish within 8 s (update-engine is UPDATE_STATUS_DOWNLOADING)"},
     },
     {
-        "id": "daemon-went-away-during-update",
+        "id": "error-event-after-the-download-fails",
         "args": {"command": "update", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call(UPDATE, rc=1, err=fixture_text("update_engine_client/dbus-give-up.stderr.txt"), takes=30)],
-        "result": {
-            "changed": False, "failed": True, "outcome": "daemon_unreachable", "status": IDLE, "elapsed": 30.0, "client_rc": 1,
-            "reason": "update_engine_client could not reach update-engine over D-Bus (is update-engine.service stopped or masked?)",
-            "msg": "update failed: update_engine_client could not reach update-engine over D-Bus (is update-engine.service stopped or masked?)",
-            "stdout": "", "stderr": fixture_text("update_engine_client/dbus-give-up.stderr.txt"),
-        },
+        "calls": checked(call(STATUS, out=STATUS_DOWNLOADING_OUT), call(STATUS, out=STATUS_REPORTING_OUT),
+                         call(STATUS, out=STATUS_IDLE_CHECKED_OUT), call(JOURNAL_AFTER, out=UPDATE_ERROR_JOURNAL)),
+        "sleeps": [5, 5],
+        "result": {"changed": False, "failed": True, "outcome": "update_failed", "status": IDLE_CHECKED, "elapsed": 10.0,
+                   "operations": ["UPDATE_STATUS_DOWNLOADING", "UPDATE_STATUS_REPORTING_ERROR_EVENT", "UPDATE_STATUS_IDLE"],
+                   "journal": ["Processing Done.", "Update failed.", "Error event sent."],
+                   "reason": "update-engine found an update (UPDATE_STATUS_DOWNLOADING) but installing it failed: it logged 'Update failed.'",
+                   "msg": "update failed: update-engine found an update (UPDATE_STATUS_DOWNLOADING) but installing it failed: it "
+                          "logged 'Update failed.'"},
     },
     {
-        "id": "error-event-fails",
+        "id": "journal-read-again-until-it-tells",
         "args": {"command": "update", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-                  call(UPDATE, rc=1, out=ERROR_EVENT_OUT, err=ERROR_EVENT_ERR, takes=21)],
-        "result": {
-            "changed": False, "failed": True, "outcome": "failed", "elapsed": 21.0, "client_rc": 1,
-            "status": {"last_checked_time": 1480682339, "progress": 0.0, "current_op": "UPDATE_STATUS_IDLE", "new_version": "0.0.0.0",
-                       "new_size": 0},
-            "reason": "update-engine reported an error event; exit status 1; last status UPDATE_STATUS_IDLE; "
-                      "message: [1202/130210:ERROR:update_engine_client.cc(189)] Update failed.",
-            "msg": "update failed: update-engine reported an error event; exit status 1; last status UPDATE_STATUS_IDLE; "
-                   "message: [1202/130210:ERROR:update_engine_client.cc(189)] Update failed.",
-            "stdout": ERROR_EVENT_OUT, "stderr": ERROR_EVENT_ERR,
-        },
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT), call(JOURNAL_CURSOR, out="-- No entries --\n"),
+                  call(CHECK), call(STATUS, out=STATUS_IDLE_OUT), call(JOURNAL_BOOT, out=STARTED_LINES),
+                  call(JOURNAL_BOOT, out=STARTED_LINES + NOUPDATE_JOURNAL)],
+        "sleeps": [1],
+        "result": {"changed": False, "flavor": "coreos", "outcome": "no_update", "reboot_needed": False, "elapsed": 1.0,
+                   "reason": "the update server answered: no update", "status": IDLE, "operations": ["UPDATE_STATUS_IDLE"]},
+    },
+    {
+        "id": "idle-and-silent-fails",
+        "args": {"command": "update", "flavor": "coreos"},
+        "calls": checked(call(STATUS, out=STATUS_IDLE_OUT)) + [call(JOURNAL_AFTER, out="")] * 5,
+        "sleeps": [1, 1, 1, 1],
+        "result": {"changed": False, "failed": True, "outcome": "unknown", "status": IDLE, "elapsed": 4.0,
+                   "operations": ["UPDATE_STATUS_IDLE"], "journal": [],
+                   "reason": "update-engine is idle again and logged neither an answer nor a failure",
+                   "msg": "update failed: update-engine is idle again and logged neither an answer nor a failure"},
     },
     {
         "id": "check-mode-starts-no-update",
@@ -242,6 +244,18 @@ UPDATE_CASES = [
         "check": True,
         "calls": [call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT)],
         "result": {"changed": False, "flavor": "coreos", "status": IDLE, "reboot_needed": False, "msg": "check mode: no update check started"},
+    },
+    {
+        "id": "staged-marker-present",
+        "args": {"command": "staged"},
+        "calls": [call("env LANG=C LC_ALL=C test -e /var/run/update_engine_autoupdate_completed")],
+        "result": {"changed": False, "staged": True, "marker": "/var/run/update_engine_autoupdate_completed"},
+    },
+    {
+        "id": "staged-marker-absent",
+        "args": {"command": "staged"},
+        "calls": [call("env LANG=C LC_ALL=C test -e /var/run/update_engine_autoupdate_completed", rc=1)],
+        "result": {"changed": False, "staged": False, "marker": "/var/run/update_engine_autoupdate_completed"},
     },
 ]
 
@@ -314,47 +328,57 @@ GROUP_CASES = [
     },
 ]
 
+SHOW_STARTED = "env LANG=C LC_ALL=C systemctl show -p ExecMainStartTimestamp update-engine.service"
+STARTED_AT = "ExecMainStartTimestamp=Sat 2026-11-28 09:21:17 UTC\n"
+BOOT_JOURNAL = "env LANG=C LC_ALL=C journalctl -u update-engine.service -o cat --no-pager --since '2026-11-28 09:21:17'"
+FLAGS_LINE = "[1128/092120:INFO:update_attempter.cc(485)] Updating boot flags...\n"
+FLAGS_FAILURE = ("update-engine did not log 'Updating boot flags...' within 2 s of its latest start: the booted partition is not "
+                 "marked good yet, and a reboot now would boot the previous version")
+
 WAIT_CASES = [
     {
         "id": "boot-flags-logged-at-once",
         "args": {"command": "wait_boot_flags", "flavor": "coreos"},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(JOURNAL, out=JOURNAL_FLAGS), call(STATUS, out=STATUS_IDLE_OUT)],
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
         "sleeps": [],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "status": IDLE},
+        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "daemon_started": "2026-11-28 09:21:17"},
     },
     {
         "id": "boot-flags-logged-after-polls-through-a-dropped-connection",
-        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 10},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(JOURNAL),
-                  call(JOURNAL, out=JOURNAL_BOOTED), call(JOURNAL, out=JOURNAL_FLAGS), call(STATUS, out=STATUS_IDLE_OUT)],
-        "sleeps": [1.0, 1.0, 1.0],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "status": IDLE},
+        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 20},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT),
+                  call(BOOT_JOURNAL, rc=1, err="No journal files were found.\n"), unreachable(BOOT_JOURNAL),
+                  call(BOOT_JOURNAL, out=STARTED_LINES), call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE)],
+        "sleeps": [5, 5, 5],
+        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": True, "daemon_started": "2026-11-28 09:21:17"},
     },
     {
-        "id": "timed-out-but-idle-warns",
-        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(JOURNAL, out=JOURNAL_BOOTED), call(JOURNAL, out=JOURNAL_BOOTED),
-                  call(JOURNAL, out=JOURNAL_BOOTED), call(STATUS, out=STATUS_IDLE_OUT)],
-        "sleeps": [1.0, 1.0],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": False, "status": IDLE, "warnings": [FLAGS_WARNING]},
+        "id": "boot-flags-of-the-previous-daemon-run-do-not-count",
+        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)]
+        + [call(BOOT_JOURNAL, out=STARTED_LINES + FLAGS_LINE + "Stopped Update Engine.\n" + STARTED_LINES)] * 3,
+        "sleeps": [1, 1],
+        "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
+                   "daemon_started": "2026-11-28 09:21:17",
+                   "journal": ["CoreOS Update Engine starting", "Started Update Engine.", "Updating boot flags...",
+                               "Stopped Update Engine.", "CoreOS Update Engine starting", "Started Update Engine."]},
     },
     {
-        "id": "timed-out-busy-fails",
-        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(JOURNAL, out=JOURNAL_BOOTED), call(JOURNAL, out=JOURNAL_BOOTED),
-                  call(JOURNAL, out=JOURNAL_BOOTED), call(STATUS, out=STATUS_DOWNLOADING_OUT)],
-        "sleeps": [1.0, 1.0],
-        "result": {"changed": False, "failed": True, "status": DOWNLOADING, "journal": JOURNAL_BOOTED,
-                   "msg": "update-engine did not log 'Updating boot flags...' within 2 s and is UPDATE_STATUS_DOWNLOADING"},
+        "id": "message-must-be-a-whole-message",
+        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 2, "poll_interval": 1},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out=STARTED_AT)]
+        + [call(BOOT_JOURNAL, out=STARTED_LINES + "Not Updating boot flags... yet\n")] * 3,
+        "sleeps": [1, 1],
+        "result": {"changed": False, "failed": True, "boot_flags_updated": False, "msg": FLAGS_FAILURE,
+                   "daemon_started": "2026-11-28 09:21:17",
+                   "journal": ["CoreOS Update Engine starting", "Started Update Engine.", "Not Updating boot flags... yet"]},
     },
     {
-        "id": "message-must-be-a-whole-line",
-        "args": {"command": "wait_boot_flags", "flavor": "coreos", "timeout": 1},
-        "calls": [call(SHOW, out=SHOW_RUNNING), call(JOURNAL, out="Not Updating boot flags... yet\n"),
-                  call(JOURNAL, out="Not Updating boot flags... yet\n"), call(STATUS, out=STATUS_IDLE_OUT)],
-        "sleeps": [1.0],
-        "result": {"changed": False, "flavor": "coreos", "boot_flags_updated": False, "status": IDLE,
-                   "warnings": ["update-engine did not log 'Updating boot flags...' within 1 s; it is idle"]},
+        "id": "a-unit-that-never-started",
+        "args": {"command": "wait_boot_flags", "flavor": "coreos"},
+        "calls": [call(SHOW, out=SHOW_RUNNING), call(SHOW_STARTED, out="ExecMainStartTimestamp=\n")],
+        "sleeps": [],
+        "result": {"changed": False, "failed": True, "msg": "cannot tell when update-engine.service started: 'ExecMainStartTimestamp='"},
     },
     {
         "id": "masked-refused-before-reading-the-journal",
@@ -373,9 +397,7 @@ def test_status_check_and_arguments(case, fake_clock):
 
 @pytest.mark.parametrize("case", UPDATE_CASES, ids=case_ids(UPDATE_CASES))
 def test_update(case, fake_clock):
-    result = run_case("update_engine", case, fake_clock)[0]
-    # Ansible fails any result whose rc is non-zero: the client's exit code is reported as client_rc only.
-    assert "rc" not in result
+    run_case("update_engine", case, fake_clock)
 
 
 @pytest.mark.parametrize("case", GROUP_CASES, ids=case_ids(GROUP_CASES))
@@ -389,10 +411,19 @@ def test_wait_boot_flags(case, fake_clock):
 
 
 def test_group_write_stays_changed_when_no_update_follows(fake_clock):
-    calls = [call(CAT_CONF, out="GROUP=alpha\n"), call(MKDIR), call(DD, data=b"GROUP=stable\n"), call(MV),
-             call(SHOW, out=SHOW_RUNNING), call(STATUS, out=STATUS_IDLE_OUT),
-             call(UPDATE, rc=1, out=fixture_text("update_engine_client/coreos-no-update.stdout.txt"),
-                  err=fixture_text("update_engine_client/coreos-no-update.stderr.txt"))]
+    calls = [call(CAT_CONF, out="GROUP=alpha\n"), call(MKDIR), call(DD, data=b"GROUP=stable\n"), call(MV)] + checked(
+        call(STATUS, out=STATUS_IDLE_OUT), call(JOURNAL_AFTER, out=NOUPDATE_JOURNAL))
     result = run_action("update_engine", {"command": "update", "group": "stable", "flavor": "coreos"}, calls, clock=fake_clock)[0]
     assert result["outcome"] == "no_update"
     assert result["changed"] is True
+
+
+def test_progress_is_shown_while_waiting(fake_clock, capsys):
+    calls = checked(call(STATUS, out=STATUS_AVAILABLE_OUT), call(STATUS, out=STATUS_DOWNLOADING_OUT),
+                    call(STATUS, out=STATUS_DOWNLOADING_OUT), call(STATUS, out=STATUS_NEED_REBOOT_OUT),
+                    call(JOURNAL_AFTER, out=APPLIED_JOURNAL))
+    run_action("update_engine", {"command": "update", "flavor": "coreos"}, calls, clock=fake_clock)
+    assert capsys.readouterr().out.splitlines() == [
+        "core-02: UPDATE_STATUS_UPDATE_AVAILABLE 0% of 213 MB after 0 s",
+        "core-02: UPDATE_STATUS_DOWNLOADING 42% of 213 MB after 5 s",
+        "core-02: UPDATE_STATUS_UPDATED_NEED_REBOOT 0% of 213 MB after 15 s"]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.deis.platform.plugins.module_utils import _update_engine as update_engine
-from ansible_collections.deis.platform.plugins.module_utils._update_engine import parse_status, update_outcome
+from ansible_collections.deis.platform.plugins.module_utils._update_engine import (
+    boot_flags_updated, check_outcome, daemon_started_at, journal_cursor, journal_messages, parse_status, strip_log_prefix)
 
 FIXTURES = "update_engine_client/"
+JOURNAL = "update_engine/"
 
 
 def block(last_checked_time, progress, current_op, new_version, new_size):
@@ -99,146 +101,126 @@ def test_parse_status_rejects_malformed_values(text, message):
         parse_status(text)
 
 
-@pytest.mark.parametrize(
-    "rc, stdout_fixture, stderr_fixture, flavor, expected_outcome, expected_status",
-    [
-        pytest.param(
-            0, "update-success-2016.stdout.txt", "update-success-2016.stderr.txt", "coreos", "updated_need_reboot", SUCCESS_2016, id="coreos-2016-success"
-        ),
-        pytest.param(
-            1, "coreos-no-update.stdout.txt", "coreos-no-update.stderr.txt", "coreos", "no_update", COREOS_IDLE, id="coreos-update-failed-is-no-update"
-        ),
-        pytest.param(0, "flatcar-no-update.stdout.txt", "flatcar-no-update.stderr.txt", "flatcar", "no_update", FLATCAR_IDLE, id="flatcar-no-update"),
-        pytest.param(1, None, "dbus-give-up.stderr.txt", "coreos", "daemon_unreachable", None, id="dbus-give-up-coreos"),
-        pytest.param(1, None, "dbus-give-up.stderr.txt", "flatcar", "daemon_unreachable", None, id="dbus-give-up-flatcar"),
-        pytest.param(-6, None, "check-failed-bugs696.stderr.txt", "coreos", "failed", None, id="check-failed-abort"),
-        # Same bytes, wrong flavour: Flatcar never says "Update failed." for an idle engine, and CoreOS never exits 0 when idle.
-        pytest.param(1, "coreos-no-update.stdout.txt", "coreos-no-update.stderr.txt", "flatcar", "failed", COREOS_IDLE, id="update-failed-on-flatcar"),
-        pytest.param(0, "flatcar-no-update.stdout.txt", "flatcar-no-update.stderr.txt", "coreos", "failed", FLATCAR_IDLE, id="no-update-message-on-coreos"),
-    ],
-)
-def test_update_outcome_fixtures(read_fixture, rc, stdout_fixture, stderr_fixture, flavor, expected_outcome, expected_status):
-    stdout = read_fixture(FIXTURES + stdout_fixture) if stdout_fixture else ""
-    result = update_outcome(rc, stdout, read_fixture(FIXTURES + stderr_fixture), flavor)
-    assert result["outcome"] == expected_outcome
-    assert result["status"] == expected_status
-    assert isinstance(result["reason"], str) and result["reason"]
+# -- the daemon's journal ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, message", [
+    # Chromium base/logging, update_engine <= v0.1.3 (coreos/bugs#1185)
+    ("[0326/172321:INFO:update_attempter.cc(485)] Updating boot flags...", "Updating boot flags..."),
+    ("[1202/181301:ERROR:update_attempter.cc(598)] Update failed.", "Update failed."),
+    # glog 0.3 (flatcar/Flatcar#130), a 4-digit thread id after two spaces; rendered 3-digit one after three spaces
+    ("I0602 10:41:01.732350  1010 update_attempter.cc:483] Already updated boot flags. Skipping.",
+     "Already updated boot flags. Skipping."),
+    ("I0326 17:23:21.123456   644 update_attempter.cc:493] Updating boot flags...", "Updating boot flags..."),
+    # glog >= 0.6 with the year (flatcar/Flatcar#1924)
+    ("I20251016 19:56:23.175423  1822 update_attempter.cc:306] Processing Done.", "Processing Done."),
+    # a continuation line of a multi-line message and systemd's own lines keep their text
+    ("NumURLs = 1", "NumURLs = 1"),
+    ("Started Update Engine.", "Started Update Engine."),
+    # a prefix only counts at the start of the line
+    ("note: [0326/172321:INFO:x.cc(1)] Updating boot flags...", "note: [0326/172321:INFO:x.cc(1)] Updating boot flags..."),
+])
+def test_strip_log_prefix(line, message):
+    assert strip_log_prefix(line) == message
 
 
-def test_update_outcome_reasons(read_fixture):
-    no_update = update_outcome(1, read_fixture(FIXTURES + "coreos-no-update.stdout.txt"), read_fixture(FIXTURES + "coreos-no-update.stderr.txt"), "coreos")
-    assert no_update["reason"] == (
-        "no update available (CoreOS update_engine_client reports 'Update failed.' and exits 1 when the engine stays idle)"
-    )
-    unreachable = update_outcome(1, "", read_fixture(FIXTURES + "dbus-give-up.stderr.txt"), "coreos")
-    assert unreachable["reason"] == "update_engine_client could not reach update-engine over D-Bus (is update-engine.service stopped or masked?)"
-    aborted = update_outcome(-6, "", read_fixture(FIXTURES + "check-failed-bugs696.stderr.txt"), "coreos")
-    assert aborted["reason"].startswith(
-        "update_engine_client failed; exit status -6; last status none; "
-        "message: [0926/195645:FATAL:update_engine_client.cc(183)] Check failed: rc == 1 (0 vs. 1)Error checking for update:"
-    )
+def test_glog_fixture_lines(read_fixture):
+    assert journal_messages(read_fixture(JOURNAL + "glog-lines.txt")) == [
+        "Already updated boot flags. Skipping.", "No update.", "Processing Done.", "Updating boot flags..."]
 
 
-def test_update_outcome_accepts_stderr_merged_into_stdout(read_fixture):
-    merged = read_fixture(FIXTURES + "update-success-2016.stdout.txt") + read_fixture(FIXTURES + "update-success-2016.stderr.txt")
-    assert update_outcome(0, merged, "", "coreos")["outcome"] == "updated_need_reboot"
+@pytest.mark.parametrize("fixture, updated", [
+    ("journal-boot-flags-bugs1185.txt", True),      # start, then the line 46 s later
+    ("journal-boot-flags-docs686.txt", True),       # ... and `Already updated` at the next check
+    ("journal-boot-flags-deis3551.txt", False),     # the line without the start of its daemon run: cannot be placed
+    ("journal-glog-start-flatcar228.txt", False),   # a glog start, no boot flags yet
+])
+def test_boot_flags_updated_fixtures(read_fixture, fixture, updated):
+    assert boot_flags_updated(journal_messages(read_fixture(JOURNAL + fixture))) is updated
 
 
-def test_update_outcome_success_message_without_captured_stdout(read_fixture):
-    result = update_outcome(0, "", read_fixture(FIXTURES + "update-success-2016.stderr.txt"), "coreos")
-    assert result == {"outcome": "updated_need_reboot", "reason": "update applied; a reboot is needed to activate it", "status": None}
+def test_boot_flags_of_an_earlier_daemon_run_do_not_count(read_fixture):
+    """update-engine logs the line 45 s after every start; a later start (the one after the reboot into the update)
+    has not logged it yet."""
+    earlier = read_fixture(JOURNAL + "journal-boot-flags-docs686.txt")
+    restarted = earlier + "Stopped Update Engine.\nStarting Update Engine...\n" \
+        "[1202/180100:INFO:main.cc(155)] CoreOS Update Engine starting\n"
+    assert boot_flags_updated(journal_messages(restarted)) is False
+    assert boot_flags_updated(journal_messages(restarted + "[1202/180145:INFO:update_attempter.cc(485)] Updating boot flags...\n"))
 
 
-def test_update_outcome_need_reboot_status_without_message():
-    result = update_outcome(0, status_text("UPDATE_STATUS_UPDATED_NEED_REBOOT"), "", "flatcar")
-    assert result["outcome"] == "updated_need_reboot"
+def test_boot_flags_of_a_glog_daemon(read_fixture):
+    started = read_fixture(JOURNAL + "journal-glog-start-flatcar228.txt")
+    assert boot_flags_updated(journal_messages(started + "I1109 08:35:47.112233  6082 update_attempter.cc:493] Updating boot flags...\n"))
 
 
-GLOG = "I1129 17:35:12.425470  1893 update_engine_client.cc:{line}] {message}\n"
-CHROMIUM = "[1202/124034:{level}:update_engine_client.cc({line})] {message}\n"
+def test_journal_cursor():
+    """`journalctl -n 1 --show-cursor` (systemd 252 on a sandbox node) prints the entry, then the cursor."""
+    shown = ("[1128/092139:INFO:update_attempter.cc(485)] Updating boot flags...\n"
+             "-- cursor: s=fbc772a2ad694724a9ccfb1ed9dbfeab;i=103;b=7086dd59ef8541f59d24244ac6785a27;m=1987b1577;"
+             "t=66152b43d18d9;x=2fbd39525269f374\n")
+    assert journal_cursor(shown) == ("s=fbc772a2ad694724a9ccfb1ed9dbfeab;i=103;b=7086dd59ef8541f59d24244ac6785a27;"
+                                     "m=1987b1577;t=66152b43d18d9;x=2fbd39525269f374")
+    assert journal_messages(shown) == ["Updating boot flags..."]
+    assert journal_cursor("-- No entries --\n") is None
 
 
-@pytest.mark.parametrize(
-    "rc, stdout, stderr, flavor, expected_outcome, reason_start",
-    [
-        pytest.param(
-            0, status_text("UPDATE_STATUS_DOWNLOADING"), "", "coreos", "failed",
-            "exit status 0 but the output confirms neither an applied update nor 'no update'; exit status 0; last status UPDATE_STATUS_DOWNLOADING",
-            id="rc0-alone-is-not-success",
-        ),
-        pytest.param(
-            0, "", "", "flatcar", "failed", "exit status 0 but the output confirms neither an applied update nor 'no update'; exit status 0; last status none",
-            id="rc0-and-no-output",
-        ),
-        pytest.param(
-            0, status_text("UPDATE_STATUS_IDLE"), CHROMIUM.format(level="INFO", line=193, message="Update succeeded -- reboot needed."), "coreos",
-            "failed", "exit status 0 but the output confirms neither an applied update nor 'no update'; exit status 0; last status UPDATE_STATUS_IDLE",
-            id="success-message-contradicted-by-idle-status",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_UPDATED_NEED_REBOOT"), "", "coreos", "failed",
-            "update_engine_client failed; exit status 1; last status UPDATE_STATUS_UPDATED_NEED_REBOOT",
-            id="need-reboot-with-rc1",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_REPORTING_ERROR_EVENT") + status_text("UPDATE_STATUS_IDLE"),
-            CHROMIUM.format(level="ERROR", line=189, message="Update failed."), "coreos", "failed",
-            "update-engine reported an error event; exit status 1; last status UPDATE_STATUS_IDLE; message: [1202/124034:ERROR:",
-            id="coreos-idle-after-error-event",
-        ),
-        pytest.param(
-            0, status_text("UPDATE_STATUS_REPORTING_ERROR_EVENT") + status_text("UPDATE_STATUS_IDLE"),
-            GLOG.format(line=194, message="No update available"), "flatcar", "failed",
-            "update-engine reported an error event; exit status 0; last status UPDATE_STATUS_IDLE",
-            id="flatcar-idle-after-error-event",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_DOWNLOADING") + status_text("UPDATE_STATUS_IDLE"),
-            CHROMIUM.format(level="ERROR", line=189, message="Update failed."), "coreos", "failed",
-            "an update was found (UPDATE_STATUS_DOWNLOADING) but the attempt ended idle; exit status 1; last status UPDATE_STATUS_IDLE",
-            id="coreos-download-then-idle",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_IDLE"), "", "coreos", "failed", "update_engine_client failed; exit status 1; last status UPDATE_STATUS_IDLE",
-            id="coreos-idle-rc1-without-message",
-        ),
-        pytest.param(
-            1, "", CHROMIUM.format(level="ERROR", line=189, message="Update failed."), "coreos", "failed",
-            "update_engine_client failed; exit status 1; last status none; message: [1202/124034:ERROR:update_engine_client.cc(189)] Update failed.",
-            id="coreos-update-failed-without-status",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_CHECKING_FOR_UPDATE"), CHROMIUM.format(level="ERROR", line=189, message="Update failed."), "coreos", "failed",
-            "update_engine_client failed; exit status 1; last status UPDATE_STATUS_CHECKING_FOR_UPDATE",
-            id="coreos-update-failed-while-checking",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_IDLE"), GLOG.format(line=190, message="Update failed."), "flatcar", "failed",
-            "update_engine_client failed; exit status 1; last status UPDATE_STATUS_IDLE; message: I1129",
-            id="flatcar-update-failed-is-failure",
-        ),
-        pytest.param(
-            0, status_text("UPDATE_STATUS_IDLE"), GLOG.format(line=194, message="No update available"), "flatcar", "no_update", "no update available",
-            id="flatcar-glog-prefix",
-        ),
-        pytest.param(
-            0, status_text("UPDATE_STATUS_IDLE"), "E1129 17:35:12.4  1893 x.cc:1] Not the message: No update available yet\n", "flatcar", "failed",
-            "exit status 0 but the output confirms neither", id="message-must-end-the-line",
-        ),
-        pytest.param(
-            1, status_text("UPDATE_STATUS_IDLE", progress="n/a"), "", "coreos", "failed",
-            "unreadable status output (update_engine_client output line 2: unexpected PROGRESS value 'n/a'",
-            id="malformed-status-is-failure",
-        ),
-    ],
-)
-def test_update_outcome_rules(rc, stdout, stderr, flavor, expected_outcome, reason_start):
-    result = update_outcome(rc, stdout, stderr, flavor)
-    assert result["outcome"] == expected_outcome
-    assert result["reason"].startswith(reason_start)
+IDLE, NEED_REBOOT = "UPDATE_STATUS_IDLE", "UPDATE_STATUS_UPDATED_NEED_REBOOT"
 
 
-@pytest.mark.parametrize("flavor", [None, "", "CoreOS", "fedora"])
-def test_update_outcome_rejects_unknown_flavor(flavor):
-    with pytest.raises(ValueError, match="flavor must be one of coreos, flatcar"):
-        update_outcome(0, "", "", flavor)
+def test_no_update_answer(read_fixture):
+    """coreos/bugs#693: the server answered noupdate (CoreOS 362); the client says only `Update failed.`."""
+    result = check_outcome(IDLE, [IDLE, "UPDATE_STATUS_CHECKING_FOR_UPDATE"],
+                           journal_messages(read_fixture(JOURNAL + "journal-noupdate-bugs693.txt")))
+    assert result == {"outcome": "no_update", "reason": "the update server answered: no update"}
+
+
+def test_unreachable_server(read_fixture):
+    """coreos/docs#686: the update server timed out; the client says the same `Update failed.` as for noupdate."""
+    result = check_outcome(IDLE, ["UPDATE_STATUS_CHECKING_FOR_UPDATE"],
+                           journal_messages(read_fixture(JOURNAL + "journal-unreachable-docs686.txt")))
+    assert result == {"outcome": "check_failed", "reason": "update-engine could not check for an update: "
+                      "Unable to get http response code: Connection timed out after 30527 milliseconds"}
+
+
+def test_network_transfer_failed_is_could_not_check():
+    """The whole sequence of omaha_request_action.cc:588 and update_attempter.cc:598, glog style (v0.4.3 lines)."""
+    lines = ("E0326 17:23:31.000001   644 libcurl_http_fetcher.cc:243] Unable to get http response code: "
+             "Could not resolve host: public.update.core-os.net\n"
+             "I0326 17:23:41.000001   644 libcurl_http_fetcher.cc:274] Transfer resulted in an error (0), 0 bytes downloaded\n"
+             "E0326 17:23:41.000002   644 omaha_request_action.cc:606] Omaha request network transfer failed.\n"
+             "I0326 17:23:41.000003   644 update_attempter.cc:290] Processing Done.\n"
+             "E0326 17:23:41.000004   644 update_attempter.cc:603] Update failed.\n")
+    result = check_outcome(IDLE, ["UPDATE_STATUS_CHECKING_FOR_UPDATE", "UPDATE_STATUS_REPORTING_ERROR_EVENT"],
+                           journal_messages(lines))
+    assert result["outcome"] == "check_failed"
+    assert result["reason"] == ("update-engine could not check for an update: Omaha request network transfer failed.; "
+                                "Unable to get http response code: Could not resolve host: public.update.core-os.net")
+
+
+@pytest.mark.parametrize("final_op, ops_seen, messages, outcome", [
+    (NEED_REBOOT, ["UPDATE_STATUS_DOWNLOADING"], ["Update successfully applied, waiting to reboot."], "updated_need_reboot"),
+    (NEED_REBOOT, [], ["New update check requested",
+                       "Skipping update check because current status is UPDATE_STATUS_UPDATED_NEED_REBOOT"], "updated_need_reboot"),
+    # the download failed after the server offered an update
+    (IDLE, ["UPDATE_STATUS_DOWNLOADING", "UPDATE_STATUS_REPORTING_ERROR_EVENT"], ["Processing Done.", "Update failed."],
+     "update_failed"),
+    # `Update failed.` without an offer seen and without the other lines: could not check
+    (IDLE, ["UPDATE_STATUS_CHECKING_FOR_UPDATE"], ["Update failed."], "check_failed"),
+    (IDLE, [], ["Unable to initialize Omaha request device params."], "check_failed"),
+    (IDLE, [], ["Omaha response not valid XML"], "check_failed"),
+    # idle and silent: nothing to decide on
+    (IDLE, [], ["New update check requested"], "unknown"),
+    ("UPDATE_STATUS_DOWNLOADING", ["UPDATE_STATUS_DOWNLOADING"], [], "unknown"),
+])
+def test_check_outcome_rules(final_op, ops_seen, messages, outcome):
+    assert check_outcome(final_op, ops_seen, messages)["outcome"] == outcome
+
+
+@pytest.mark.parametrize("shown, since", [
+    ("ExecMainStartTimestamp=Sat 2026-11-28 09:21:17 UTC\n", "2026-11-28 09:21:17"),  # systemd 252, a sandbox node
+    ("ExecMainStartTimestamp=Fri 2016-03-25 17:22:36 UTC\n", "2016-03-25 17:22:36"),
+    ("ExecMainStartTimestamp=\n", None),  # never started
+    ("", None),
+])
+def test_daemon_started_at(shown, since):
+    assert daemon_started_at(shown) == since

@@ -1,10 +1,27 @@
 """A small etcd v2 API client (the API fleet, locksmith and deisctl of the Deis v1 era speak)."""
+import http.client
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
 
+from simlib import node
+
 DEFAULT_ENDPOINTS = "http://127.0.0.1:2379,http://127.0.0.1:4001"
+# A node of `sandbox up --etcd members` runs its own etcd member, but shares the host's loopback with the other
+# nodes, so the member listens on the node's own loopback address (node.env ETCD_LOOPBACK_ADDRESS) instead of
+# 127.0.0.1. The etcd client ports of 127.0.0.1 -- every tool's default, meaning "this node's member" on a real
+# node -- are dialled there. Messages keep naming the URL the tool was given.
+LOCAL_CLIENT_PORTS = (2379, 4001)
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def dial_url(endpoint, loopback_address):
+    """The URL to connect to for ENDPOINT on a node whose member listens on LOOPBACK_ADDRESS (None: no member)."""
+    parsed = urllib.parse.urlsplit(endpoint)
+    if not loopback_address or parsed.hostname not in LOCAL_HOSTS or parsed.port not in LOCAL_CLIENT_PORTS:
+        return endpoint
+    return urllib.parse.urlunsplit(parsed._replace(netloc="%s:%d" % (loopback_address, parsed.port)))
 
 
 class EtcdError(Exception):
@@ -28,6 +45,8 @@ class Etcd2:
         if isinstance(endpoints, str):
             endpoints = [e.strip() for e in endpoints.split(",") if e.strip()]
         self.endpoints = [e.rstrip("/") for e in endpoints]
+        loopback_address = node.config().get("ETCD_LOOPBACK_ADDRESS")
+        self.dial = {endpoint: dial_url(endpoint, loopback_address) for endpoint in self.endpoints}
         self.timeout = timeout
         self.last_index = None
 
@@ -37,7 +56,7 @@ class Etcd2:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         last_error = None
         for endpoint in self.endpoints:
-            request = urllib.request.Request(endpoint + path + query, data=data, method=method)
+            request = urllib.request.Request(self.dial[endpoint] + path + query, data=data, method=method)
             if data is not None:
                 request.add_header("Content-Type", "application/x-www-form-urlencoded")
             try:
@@ -54,7 +73,8 @@ class Etcd2:
                 self.last_index = error.headers.get("X-Etcd-Index")
                 raise EtcdError(payload.get("errorCode"), payload.get("message"),
                                 payload.get("cause", ""), payload.get("index", 0))
-            except (OSError, urllib.error.URLError) as error:
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as error:
+                # HTTPException: the member went away in the middle of its answer (a long-poll watch, a reboot).
                 last_error = EtcdUnreachable("%s: %s" % (endpoint, error))
         raise last_error or EtcdUnreachable("no endpoint")
 

@@ -1,0 +1,87 @@
+"""Five nodes with an etcd member each: every reboot takes exactly one member away (as `etcdctl cluster-health`
+reports it from the host, member by member), and the gates wait for a member that is down, naming it, then go on;
+a member that stays down stops the run at the gate timeout, named, before any change.
+One sandbox for the suite: every test starts from `sandbox fault clear`."""
+import json
+import os
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+# pylint: disable=wrong-import-position
+from rolling_helpers import MemberWatch, Playbook, machine_ids, node_events  # noqa: E402
+from sandbox_helpers import ansible_playbook, sandbox, sandbox_status, wait_until  # noqa: E402
+
+NAMES = ("core-01", "core-02", "core-03", "core-04", "core-05")
+OLD, NEW = "835.12.0", "1068.8.0"
+RUN = ["-e", "coreos_rolling_confirm=true", "-e", "coreos_poll_interval=1", "-e", "coreos_target_version=" + NEW]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    sandbox("fault", "clear")
+    status = sandbox_status()
+    assert {n["name"]: n["os"]["version"] for n in status["nodes"]} == {name: OLD for name in NAMES}
+    assert status["etcd"]["mode"] == "members" and len(status["etcd"]["members"]) == 5
+    return status["inventory"]["ssh"], status, tmp_path / "report.json"
+
+
+def test_reboots_take_one_member_away_and_the_gates_wait_for_a_missing_one(cluster):
+    """core-04's member is down when the run starts: the preflight waits for it, naming it. When core-02 is done,
+    core-05's member stops for 10 s: the gate before the next node waits, naming it. Downloads are staged in
+    parallel (coreos_prestage), reboots one at a time with the locksmith lock."""
+    inventory, status, report = cluster
+    ids = machine_ids()
+    state_dir = os.path.dirname(inventory)
+    started = time.time()
+    sandbox("fault", "etcd-member-stop", "core-04")
+    watch = MemberWatch(status["etcd"]["endpoints"])
+    run = Playbook(inventory, *RUN, "-e", "coreos_prestage=true", "-e", "coreos_use_locksmith=true",
+                   "-e", "coreos_rolling_report=%s" % report)
+    try:
+        wait_until(lambda: "core-04 (member" in run.output, 120, 0.2, what="the preflight waiting for core-04's member")
+        time.sleep(3)
+        sandbox("fault", "etcd-member-start", "core-04")
+        wait_until(lambda: [e for e in node_events(state_dir, "core-02", started, {"boot_flags_updated"})
+                            if e["version"] == NEW], 300, 0.1, what="core-02's new version marked good")
+        sandbox("fault", "etcd-member-stop", "core-05")
+        wait_until(lambda: "core-05 (member" in run.output, 60, 0.2, what="the gate waiting for core-05's member")
+        time.sleep(8)
+        sandbox("fault", "etcd-member-start", "core-05")
+        assert run.wait(600) == 0, run.output[-4000:]
+    finally:
+        polls = watch.stop()
+        print(run.output)  # shown when the test fails
+    after = sandbox_status()
+    assert {n["name"]: (n["os"]["version"], n["usr"]["fallback_pending"]) for n in after["nodes"]} == {
+        name: (NEW, None) for name in NAMES}
+    away = [poll[1] for poll in polls]
+    assert max(len(members) for members in away) == 1, "never two members away at once"
+    assert all(poll[2] == 5 for poll in polls), "the membership never changes: a reboot does not remove a member"
+    for name in NAMES:
+        assert [ids[name]] in away, "%s's member was seen away (its reboot, or the fault)" % name
+    assert "waiting for etcd" in run.output and "is unreachable" in run.output
+    # Every download staged before the first reboot.
+    staged = [e["ts"] for name in NAMES for e in node_events(state_dir, name, started, {"update_staged"})]
+    shutdowns = [e["ts"] for name in NAMES for e in node_events(state_dir, name, started, {"shutdown"})]
+    assert len(staged) == 5 and len(shutdowns) == 5 and max(staged) < min(shutdowns)
+
+
+def test_a_member_that_stays_down_stops_the_run_at_the_gate_naming_it(cluster):
+    inventory, status, report = cluster
+    boots = {n["name"]: n["boots"] for n in status["nodes"]}
+    sandbox("fault", "etcd-member-stop", "core-04")
+    run = ansible_playbook("coreos_rolling.yml", inventory, *RUN, "-e", "coreos_gate_timeout=8",
+                           "-e", "coreos_rolling_report=%s" % report)
+    sandbox("fault", "etcd-member-start", "core-04")
+    assert run.returncode != 0
+    core04 = machine_ids()["core-04"]
+    assert "etcd is not healthy after 8 s (cluster is degraded; core-04 (member " in run.stdout
+    assert "http://127.0.10.4:2379) is unreachable" in run.stdout
+    assert {n["name"]: (n["os"]["version"], n["boots"]) for n in sandbox_status()["nodes"]} == {
+        name: (OLD, boots[name]) for name in NAMES}
+    written = json.loads(report.read_text())
+    assert written["status"] == "stopped" and written["stopped_at"]["stage"] == "preflight"
+    assert core04 in written["stopped_at"]["error"] or "core-04" in written["stopped_at"]["error"]
