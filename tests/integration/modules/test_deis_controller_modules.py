@@ -90,8 +90,7 @@ def stack_fixture():
                             threads=4), old_registry, os.path.join(data, "old"))
         new = Cluster(start("controller", "new", "v1.13.4", PORT_BASE + 11, NEW_DOMAIN, os.path.join(data, "new"), registry=new_registry,
                             threads=4), new_registry, os.path.join(data, "new"))
-        # One source image per app: the sandbox's publish recorder pushes shared layers of concurrent publishes without a
-        # lock, and the registry refuses the second push of a layer (409), which the controller turns into a 500.
+        # One source image per app, so that each app's page names it.
         for app_id in APPS:
             seed = v1registry.make_image("seed-" + app_id, "v1", {"www/index.html": ("%s\n" % app_id).encode()}, env=["PATH=/bin"],
                                          cmd=["/bin/busybox", "httpd", "-f"])

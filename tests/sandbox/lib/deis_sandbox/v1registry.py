@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import tarfile
+import threading
 import time
 
 try:
@@ -124,12 +125,18 @@ class V1Registry(object):
     # writing
 
     def put_image(self, image_id, json_bytes, layer_bytes):
-        """json, layer, then the checksum the registry computed over both."""
-        self._expect(200, "PUT", "/v1/images/%s/json" % image_id, json_bytes, {"Content-Type": "application/json"})
-        self._expect(200, "PUT", "/v1/images/%s/layer" % image_id, layer_bytes,
-                     {"Content-Type": "application/octet-stream"})
-        self._expect(200, "PUT", "/v1/images/%s/checksum" % image_id, None,
-                     {"X-Docker-Checksum-Payload": checksum(json_bytes, layer_bytes)})
+        """json, layer, then the checksum the registry computed over both.  A 409 means another push completed the
+        image meanwhile (images.py:210-211, 244-246, 357-358: 'Image already exists' once its mark is gone); docker
+        1.x then skips the image, and so does this, once the image reads back complete."""
+        try:
+            self._expect(200, "PUT", "/v1/images/%s/json" % image_id, json_bytes, {"Content-Type": "application/json"})
+            self._expect(200, "PUT", "/v1/images/%s/layer" % image_id, layer_bytes,
+                         {"Content-Type": "application/octet-stream"})
+            self._expect(200, "PUT", "/v1/images/%s/checksum" % image_id, None,
+                         {"X-Docker-Checksum-Payload": checksum(json_bytes, layer_bytes)})
+        except RegistryError as error:
+            if error.status != 409 or not self.has_image(image_id):
+                raise
 
     def put_tag(self, repository, tag, image_id):
         self._expect(200, "PUT", "/v1/repositories/%s/tags/%s" % (repository, tag), _bytes(json.dumps(image_id)),
@@ -142,13 +149,25 @@ class V1Registry(object):
         self._expect(200, "PUT", "/v1/repositories/%s/" % repository, _bytes(json.dumps(listing)),
                      {"Content-Type": "application/json"})
         for image_id, json_bytes, layer_bytes in images:
-            if not self.has_image(image_id):
-                self.put_image(image_id, json_bytes, layer_bytes)
+            # Builds of one process share base layers: one upload per layer at a time (an image being uploaded
+            # reads as missing, 400, until its checksum is in).
+            with _upload_lock(image_id):
+                if not self.has_image(image_id):
+                    self.put_image(image_id, json_bytes, layer_bytes)
         self.put_tag(repository, tag, images[-1][0])
         checksums = [{"id": image_id, "checksum": checksum(json_bytes, layer_bytes)}
                      for image_id, json_bytes, layer_bytes in images]
         self._expect(204, "PUT", "/v1/repositories/%s/images" % repository, _bytes(json.dumps(checksums)),
                      {"Content-Type": "application/json"})
+
+
+_UPLOAD_LOCKS = {}
+_UPLOAD_LOCKS_GUARD = threading.Lock()
+
+
+def _upload_lock(image_id):
+    with _UPLOAD_LOCKS_GUARD:
+        return _UPLOAD_LOCKS.setdefault(image_id, threading.Lock())
 
 
 def checksum(json_bytes, layer_bytes):
