@@ -44,6 +44,7 @@ def v04_member(name, port, state="follower"):
     return {"id": name, "healthy": True, "state": "healthy", "url": "http://localhost:%d" % port,
             "detail": "%s on http://localhost:%d, leader n1" % (state, port)}
 
+
 CASES = [
     {
         "id": "healthy",
