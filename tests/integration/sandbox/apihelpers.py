@@ -87,8 +87,9 @@ def serving(server):
 
 
 def free_port_block(count):
-    """The first of COUNT consecutive free loopback ports."""
-    for base in random.sample(range(21000, 60000, 10), 200):
+    """The first of COUNT consecutive free loopback ports, below Linux's ephemeral range (32768-60999): a port in
+    that range can be taken by an outgoing connection between this check and the server's start."""
+    for base in random.sample(range(21000, 32000, 10), 200):
         try:
             for port in range(base, base + count):
                 with socket.socket() as probe:
