@@ -33,20 +33,20 @@ class ActionModule(NodeAction):
     def execute(self, params, runner, task_vars):
         host = task_vars.get("inventory_hostname", "node")
         started = time.monotonic()
-        shown = (None, started)
+        shown, failure = (None, started), None
         while True:
             try:
                 listed = self.machines(runner, params)
-            except NodeActionFailed:
+            except NodeActionFailed as error:
                 if time.monotonic() - started >= params["timeout"]:
                     raise
-                listed = None
+                listed, failure = None, str(error)
             missing = sorted(set(params["wait_for"]) - set(listed["machine_ids"] if listed else []))
             waited = time.monotonic() - started
             if listed is not None and (not missing or waited >= params["timeout"]):
                 break
             labels = ["%s (%s)" % (params["names"][m], m) if params["names"].get(m) else m for m in missing]
-            shown = self.show_progress(host, labels if listed else None, waited, params["timeout"], shown)
+            shown = self.show_progress(host, labels if listed else failure, waited, params["timeout"], shown)
             time.sleep(params["poll_interval"])
         listed["missing"] = missing
         if params["timeout"]:
@@ -59,7 +59,9 @@ class ActionModule(NodeAction):
             argv.append("--endpoint=" + params["endpoint"])
         result = runner.run(argv + ["list-machines", "--full", "--no-legend"])
         if result.rc != 0:
-            raise NodeActionFailed("fleetctl list-machines failed (rc %s): %s" % (result.rc, result.stderr.strip()),
+            # Over SSH with a pseudo-terminal (Ansible's -tt) fleetctl's stderr arrives on stdout.
+            said = result.stderr.strip() or result.stdout.strip() or "no message"
+            raise NodeActionFailed("fleetctl list-machines failed (rc %s): %s" % (result.rc, said),
                                    rc=result.rc, stderr=result.stderr)
         try:
             machines = parse_list_machines(result.stdout, legend=False)
@@ -71,8 +73,8 @@ class ActionModule(NodeAction):
 
     @staticmethod
     def show_progress(host, missing, waited, timeout, shown):
-        """A line when the missing machines change, and every 30 s."""
-        what = "fleetctl list-machines fails" if missing is None else "not in fleet yet: " + ", ".join(missing)
+        """A line when the missing machines (or fleetctl's failure) change, and every 30 s."""
+        what = missing if isinstance(missing, str) else "not in fleet yet: " + ", ".join(missing)
         last, at = shown
         now = time.monotonic()
         if what == last and now - at < PROGRESS_EVERY:

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.deis.platform.plugins.module_utils._deis_client import DeisApiError, RegistryV1, check_app_id
 from ansible_collections.deis.platform.plugins.module_utils._deis_plan import (
     CONFIG_FIELDS, TAKEN, config_change, desired_from_old, domain_changes, domains_present, is_ours, migration_steps,
-    on_registry, owner_target, redact, release_live, repoint_candidates, repoint_needed, scale_change, secret_values,
-    share_targets, transfer_supported)
+    builds_from, on_registry, owner_target, redact, release_live, repoint_candidates, repoint_needed, repointed_version,
+    scale_change, secret_values, share_targets, transfer_supported)
 
 PASSWORD_BYTES = 18
 
@@ -57,6 +57,23 @@ def read_app(client, app_id, app=None, perms=False, deployment=False, recorded=N
         containers = client.containers(app_id) if build else []
         info["live"], info["live_reason"] = release_live(release, containers, info["structure"], recorded)
     return info
+
+
+def repointed_origin(client, app_id, image, wanted):
+    """The image a build repointed by repoint_app came from, when that may be WANTED: for IMAGE `<registry>/<app>:v<K>`
+    from a registry other than WANTED's, the image of the new cluster's release K's build (the migrated one); else None
+    (no request)."""
+    version = repointed_version(image, app_id)
+    if version is None or not wanted or image == wanted or image.split("/", 1)[0] == wanted.split("/", 1)[0]:
+        return None
+    try:
+        release = client.get(client.app_path(app_id, "releases/v%d/" % version))
+    except DeisApiError as error:
+        if error.status == 404:
+            return None
+        raise
+    build = client.build(app_id, release["build"]) if release and release.get("build") else None
+    return build["image"] if build else None
 
 
 def read_apps(client, app_ids=None, concurrency=8, perms=False):
@@ -158,7 +175,7 @@ class Migration:
             if new_app is False:
                 result.update(status="skipped", reason=TAKEN % "another user")
                 return result
-            new = self.read_new(app_id, new_app) if new_app else None
+            new = self.read_new(app_id, new_app, desired["image"]) if new_app else None
             decision = migration_steps(desired, new, self.admin, self.users, self.can_transfer)
             if decision["action"] == "skip":
                 result.update(status="skipped", reason=decision["reason"], new_owner=new["owner"])
@@ -179,8 +196,11 @@ class Migration:
             result.update(status="failed", reason=redact(error, secret_values(old["config"])))
         return result
 
-    def read_new(self, app_id, app=None):
-        return read_app(self.new, app_id, app, perms=True, deployment=True, recorded=self.recorded.get(app_id))
+    def read_new(self, app_id, app=None, wanted=None):
+        """The new cluster's app; with WANTED (the migrated image), origin_image of a build repointed from it."""
+        info = read_app(self.new, app_id, app, perms=True, deployment=True, recorded=self.recorded.get(app_id))
+        info["origin_image"] = repointed_origin(self.new, app_id, info["image"], wanted)
+        return info
 
     def run(self, app_id, desired, new, owner, result):
         """Create/build/config/domains/scale/perms/owner on the new cluster; the app after, or None when it was skipped."""
@@ -194,7 +214,7 @@ class Migration:
                 result.update(status="skipped", reason=TAKEN % (app and app.get("owner") or "another user"), steps=[])
                 return None
             new = self.read_new(app_id, app)
-        if desired["image"] and (new["image"] != desired["image"] or not new["live"]):
+        if desired["image"] and (not builds_from(new, desired["image"]) or not new["live"]):
             result["accepted_release"] = self.build(app_id, desired)
         change = config_change(new["config"], desired["config"])
         if change:

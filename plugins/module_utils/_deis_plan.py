@@ -250,7 +250,7 @@ def migration_steps(desired, new, admin, users, can_transfer=True):
         return {"action": "skip", "reason": TAKEN % new.get("owner")}
     state = new or {"image": None, "live": False, "config": {}, "domains": [], "structure": {}, "perms": [], "owner": admin}
     steps = [] if new else ["create"]
-    if desired["image"] and (state["image"] != desired["image"] or not state["live"]):
+    if desired["image"] and (not builds_from(state, desired["image"]) or not state["live"]):
         steps.append("build")
     if config_change(state["config"], desired["config"]):
         steps.append("config")
@@ -304,6 +304,19 @@ def repoint_candidates(releases, build_uuid):
     for the release the migration's build made (before the config step), only DEIS_APP and DEIS_RELEASE.
     """
     return sorted(release["version"] for release in releases if release.get("build") == build_uuid)
+
+
+def repointed_version(image, app_id):
+    """K when IMAGE is `<registry>/<APP_ID>:v<K>` (a release image of the app in a cluster's registry, what repoint_app
+    builds from), else None."""
+    match = re.match(r"^[^/]+/%s:v(\d+)$" % re.escape(app_id), image or "")
+    return int(match.group(1)) if match else None
+
+
+def builds_from(state, image):
+    """Whether the new cluster's app (read_app) runs IMAGE: its build is IMAGE, or was repointed from it before a
+    decommission (origin_image, see _deis_migration.repointed_origin)."""
+    return image is not None and image in (state.get("image"), state.get("origin_image"))
 
 
 def on_registry(image, registry):

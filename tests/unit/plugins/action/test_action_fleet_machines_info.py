@@ -69,6 +69,16 @@ CASES = [
         },
     },
     {
+        "id": "fleetctl-message-merged-into-stdout-by-a-pseudo-terminal",
+        "args": {},
+        "calls": [call(LIST, rc=1, out=ETCD_DOWN)],
+        "result": {
+            "changed": False, "failed": True, "rc": 1, "stderr": "",
+            "msg": "fleetctl list-machines failed (rc 1): Error retrieving list of active machines: googleapi: Error 503: "
+                   "fleet server unable to communicate with etcd",
+        },
+    },
+    {
         "id": "legend-in-output-is-unexpected",
         "args": {},
         "calls": [call(LIST, out=fixture_text("fleetctl/list-machines-full.txt"))],

@@ -177,6 +177,22 @@ def test_a_second_run_changes_nothing(monkeypatch):
     assert (result["status"], result["steps"], result["changed"]) == ("already_done", [], False)
 
 
+def test_a_build_repointed_before_a_decommission_counts_as_the_migrated_one(monkeypatch):
+    """repoint_app built release 5 from the new registry's copy of release 3, which the migrated build made: the plan asks
+    for release 3's build (GET releases/v3/) and finds the migrated image; nothing is built again."""
+    repointed = "127.0.0.1:5001/web:v3"
+    exchanges = old_reads() + [users("admin", "alice", "bob"), Exchange("GET", path_of("web"), Reply(200, app("web", "alice", {"web": 2})))]
+    exchanges += new_read("alice", release("web", 5, "b-repointed"), build("web", repointed, "b-repointed", PROCFILE), OLD_CONFIG,
+                          ["WWW.Web.test", "web.old.test"], ["bob"], [container("web", "web", 1, 5), container("web", "web", 2, 5)],
+                          with_app=False)
+    exchanges += [Exchange("GET", path_of("web", "releases/v3/"), Reply(200, release("web", 3, "b-new"))),
+                  Exchange("GET", path_of("web", "builds/b-new/"), Reply(200, build("web", IMAGE, "b-new", PROCFILE)))]
+    script = Script(exchanges).install(monkeypatch)
+    result = migrate()["results"][0]
+    script.done()
+    assert (result["status"], result["steps"], result["changed"]) == ("already_done", [], False)
+
+
 def test_an_app_scaled_to_zero_counts_as_deployed_only_with_a_record(monkeypatch):
     def run(recorded):
         exchanges = old_reads() + [users("admin", "alice", "bob"), Exchange("GET", path_of("web"), Reply(200, app("web", "alice", {"web": 0})))]
