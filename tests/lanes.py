@@ -7,7 +7,7 @@ they took last time, from --history) by whichever lane is free. Each job's outpu
 log of a failed job is printed. Stops only what it started: each lane's sandbox, its dockerd (by PID), its
 namespace.
 
-    lanes.py --lanes 2 --jobs jobs.json --results results.json --logs DIR [--history timings.json]
+    lanes.py --lanes 2 --jobs jobs.json --results results.json --logs DIR [--history timings.json] [--baseline seconds.json]
 
 jobs.json: [{"name": "molecule coreos_rolling", "argv": ["molecule", "test", "-s", "coreos_rolling"]}, ...]
 results.json: [{"name", "lane", "seconds", "exit", "log"}, ...] in the order the jobs finished.
@@ -123,12 +123,21 @@ def stop_process(pid, timeout=30):
         pass
 
 
-def expected_seconds(history_path):
+def expected_seconds(history_path, baseline_path):
+    """Seconds each job took last time here (tests/output/timings.json), else as committed in BASELINE_PATH
+    ({job name: seconds}, measured on this machine kind), so a fresh clone starts the longest jobs first too."""
+    expected = {}
+    try:
+        with open(baseline_path) as handle:
+            expected.update({name: seconds for name, seconds in json.load(handle).items() if not name.startswith("_")})
+    except (OSError, ValueError):
+        pass
     try:
         with open(history_path) as handle:
-            return {step["step"]: step["seconds"] for step in json.load(handle)["steps"]}
+            expected.update({step["step"]: step["seconds"] for step in json.load(handle)["steps"]})
     except (OSError, ValueError, KeyError):
-        return {}
+        pass
+    return expected
 
 
 def main(argv):
@@ -138,10 +147,11 @@ def main(argv):
     parser.add_argument("--results", required=True)
     parser.add_argument("--logs", required=True)
     parser.add_argument("--history", default="")
+    parser.add_argument("--baseline", default="")
     args = parser.parse_args(argv)
     with open(args.jobs) as handle:
         jobs = json.load(handle)
-    history = expected_seconds(args.history)
+    history = expected_seconds(args.history, args.baseline)
     jobs.sort(key=lambda job: -history.get(job["name"], 600))
     os.makedirs(args.logs, exist_ok=True)
     lanes = [Lane(number, os.path.dirname(os.path.abspath(args.results))) for number in range(1, max(1, args.lanes) + 1)]
