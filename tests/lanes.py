@@ -165,7 +165,7 @@ def main(argv):
                 job = todo.get_nowait()
             except queue.Empty:
                 return
-            log_path = os.path.join(args.logs, job["name"].replace(" ", "-") + ".log")
+            log_path = os.path.join(args.logs, job["name"].replace(" ", "-").replace("/", "-") + ".log")
             started = time.time()
             with open(log_path, "wb") as log:
                 process = subprocess.Popen(lane.command(job["argv"]), env=lane.env(), cwd=REPO, stdout=log,

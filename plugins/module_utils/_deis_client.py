@@ -363,7 +363,13 @@ class DeisClient:
         return results[0] if results else None
 
     def build(self, app_id, uuid):
-        return self.get(self.app_path(app_id, "builds/%s/" % uuid))
+        """Build UUID, or None. Deis v1 answers GET builds/<uuid>/ with the latest release's build whatever the uuid
+        (ReleasableViewSet.get_object: deis/deis v1.7.3 controller/api/views.py:102-104, v1.12.3 :152-154, v1.13.4
+        :174-176), so an older build is looked up in the list."""
+        build = self.get(self.app_path(app_id, "builds/%s/" % uuid))
+        if build and build.get("uuid") == uuid:
+            return build
+        return next((item for item in self.list(self.app_path(app_id, "builds/")) if item.get("uuid") == uuid), None)
 
     def create_build(self, app_id, image, procfile=None):
         """`deis pull`: POST builds/ (long); returns the new release version (Deis-Release header) or None."""

@@ -185,8 +185,12 @@ def test_a_build_repointed_before_a_decommission_counts_as_the_migrated_one(monk
     exchanges += new_read("alice", release("web", 5, "b-repointed"), build("web", repointed, "b-repointed", PROCFILE), OLD_CONFIG,
                           ["WWW.Web.test", "web.old.test"], ["bob"], [container("web", "web", 1, 5), container("web", "web", 2, 5)],
                           with_app=False)
+    # GET builds/<uuid>/ answers the latest release's build whatever the uuid (views.py ReleasableViewSet.get_object):
+    # the client finds the older one in the list.
     exchanges += [Exchange("GET", path_of("web", "releases/v3/"), Reply(200, release("web", 3, "b-new"))),
-                  Exchange("GET", path_of("web", "builds/b-new/"), Reply(200, build("web", IMAGE, "b-new", PROCFILE)))]
+                  Exchange("GET", path_of("web", "builds/b-new/"), Reply(200, build("web", repointed, "b-repointed", PROCFILE))),
+                  Exchange("GET", path_of("web", "builds/?page_size=100"),
+                           Reply(200, page([build("web", repointed, "b-repointed", PROCFILE), build("web", IMAGE, "b-new", PROCFILE)])))]
     script = Script(exchanges).install(monkeypatch)
     result = migrate()["results"][0]
     script.done()
