@@ -16,11 +16,11 @@ a definite failure (a build or config release the controller made but could not 
 """
 
 import json
-import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.deis.platform.plugins.module_utils._deis_client import DeisApiError, RegistryV1, check_app_id
+from ansible_collections.deis.platform.plugins.module_utils._deis_module import write_private_file
 from ansible_collections.deis.platform.plugins.module_utils._deis_plan import (
     CONFIG_FIELDS, TAKEN, config_change, desired_from_old, domain_changes, domains_present, is_ours, migration_steps,
     builds_from, on_registry, owner_target, redact, release_live, repoint_candidates, repoint_needed, repointed_version,
@@ -316,7 +316,7 @@ def register_users(old, new, missing, path, check_mode=False):
                 "registering %s" % username)
         passwords[username] = password
         registered.append(username)
-        write_passwords(path, passwords)
+        write_private_json(path, passwords)
     return registered
 
 
@@ -331,18 +331,9 @@ def read_passwords(path):
     return data if isinstance(data, dict) else {}
 
 
-def write_passwords(path, passwords):
-    """{username: password} as JSON, mode 0600, replaced atomically."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    tmp = path + ".tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(passwords, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+def write_private_json(path, data):
+    """DATA as JSON at PATH, mode 0600, replaced atomically."""
+    write_private_file(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def migrate_apps(old, new, app_ids, registry, old_domain, admin, concurrency=8, check_mode=False, recorded=None,

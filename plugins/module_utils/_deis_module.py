@@ -79,6 +79,12 @@ def write_session(path, data):
     mode_ok = os.path.exists(path) and (os.stat(path).st_mode & 0o777) == 0o600
     if same and mode_ok:
         return False
+    write_private_file(path, text)
+    return True
+
+
+def write_private_file(path, text):
+    """TEXT at PATH, mode 0600 (its folder 0700 when made), replaced atomically."""
     folder = os.path.dirname(path)
     if folder:
         os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -88,7 +94,6 @@ def write_session(path, data):
         handle.write(text)
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-    return True
 
 
 # -- clients from options ----------------------------------------------------------------------

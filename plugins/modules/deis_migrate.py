@@ -156,11 +156,10 @@ users:
 """
 
 import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.deis.platform.plugins.module_utils._deis_client import check_app_id
-from ansible_collections.deis.platform.plugins.module_utils._deis_migration import migrate_apps
+from ansible_collections.deis.platform.plugins.module_utils._deis_migration import migrate_apps, write_private_json
 from ansible_collections.deis.platform.plugins.module_utils._deis_module import (
     client_from_options, run_module, transport_argument_spec, transport_options)
 from ansible_collections.deis.platform.plugins.module_utils._deis_plan import summary
@@ -192,19 +191,6 @@ def read_record(path):
     return {str(app): int(version) for app, version in (releases or {}).items()}
 
 
-def write_record(path, releases):
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    tmp = path + ".tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"releases": releases}, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
-
-
 def work(module, clients):
     params = module.params
     if params["apps"] is not None:
@@ -228,7 +214,7 @@ def work(module, clients):
         if item["status"] == "failed":
             module.warn("app %s failed: %s" % (item["app"], item["reason"]))
     if params["record"] and accepted and not module.check_mode:
-        write_record(params["record"], dict(recorded, **accepted))
+        write_private_json(params["record"], {"releases": dict(recorded, **accepted)})
     changed = any(item["changed"] for item in results) or bool(outcome["users"]["registered"])
     if module.check_mode:
         changed = any(item["steps"] for item in results) or bool(outcome["users"]["registered"])
