@@ -29,9 +29,11 @@ def cluster(tmp_path):
 
 
 def test_reboots_take_one_member_away_and_the_gates_wait_for_a_missing_one(cluster):
-    """core-04's member is down when the run starts: the preflight waits for it, naming it. When core-02 is done,
-    core-05's member stops for 10 s: the gate before the next node waits, naming it. Downloads are staged in
-    parallel (coreos_prestage), reboots one at a time with the locksmith lock."""
+    """core-04's member is down when the run starts: the preflight waits for it, naming it. While core-02 reboots,
+    core-05's member stops until a gate names it: no other node goes down meanwhile, and the run goes on once it is
+    back. Downloads are staged in parallel (coreos_prestage), reboots one at a time with the locksmith lock.
+    The faults are injected at points the run cannot pass without them (a wait, a reboot), so the check does not
+    depend on how fast the run or the sandbox is."""
     inventory, status, report = cluster
     ids = machine_ids()
     state_dir = os.path.dirname(inventory)
@@ -44,12 +46,14 @@ def test_reboots_take_one_member_away_and_the_gates_wait_for_a_missing_one(clust
         wait_until(lambda: "core-04 (member" in run.output, 120, 0.2, what="the preflight waiting for core-04's member")
         time.sleep(3)
         sandbox("fault", "etcd-member-start", "core-04")
-        wait_until(lambda: [e for e in node_events(state_dir, "core-02", started, {"boot_flags_updated"})
-                            if e["version"] == NEW], 300, 0.1, what="core-02's new version marked good")
+        core04_back = time.time()
+        wait_until(lambda: node_events(state_dir, "core-02", started, {"shutdown"}), 300, 0.1, what="core-02's reboot")
         sandbox("fault", "etcd-member-stop", "core-05")
-        wait_until(lambda: "core-05 (member" in run.output, 60, 0.2, what="the gate waiting for core-05's member")
-        time.sleep(8)
+        core05_down = time.time()
+        wait_until(lambda: "core-05 (member" in run.output, 120, 0.2, what="a gate waiting for core-05's member")
+        time.sleep(3)
         sandbox("fault", "etcd-member-start", "core-05")
+        core05_back = time.time()
         assert run.wait(600) == 0, run.output[-4000:]
     finally:
         polls = watch.stop()
@@ -57,8 +61,14 @@ def test_reboots_take_one_member_away_and_the_gates_wait_for_a_missing_one(clust
     after = sandbox_status()
     assert {n["name"]: (n["os"]["version"], n["usr"]["fallback_pending"]) for n in after["nodes"]} == {
         name: (NEW, None) for name in NAMES}
+    # While core-05's member was down no other node went down (the gates held the run)...
+    others_down = [(name, e["ts"]) for name in NAMES if name != "core-02"
+                   for e in node_events(state_dir, name, core05_down, {"shutdown"}) if e["ts"] < core05_back]
+    assert others_down == [], others_down
+    # ...and outside the injected faults never two members were away at once.
+    outside = [poll[1] for poll in polls if core04_back + 1 < poll[0] < core05_down or poll[0] > core05_back + 1]
+    assert outside and max(len(members) for members in outside) == 1, "never two members away at once"
     away = [poll[1] for poll in polls]
-    assert max(len(members) for members in away) == 1, "never two members away at once"
     assert all(poll[2] == 5 for poll in polls), "the membership never changes: a reboot does not remove a member"
     for name in NAMES:
         assert [ids[name]] in away, "%s's member was seen away (its reboot, or the fault)" % name
